@@ -1,0 +1,62 @@
+import type { Webhook } from '../types.js';
+
+export const redacted = '[REDACTED]';
+
+/** The strings of a webhook that must never be stored or emitted. */
+function sensitiveValues(webhook: Webhook): string[] {
+  const values: string[] = [];
+  if (webhook.httpBasicUser !== null && webhook.httpBasicPassword !== null) {
+    values.push(
+      Buffer.from(`${webhook.httpBasicUser}:${webhook.httpBasicPassword}`).toString('base64'),
+      webhook.httpBasicPassword,
+    );
+  }
+  for (const secret of [webhook.secret, webhook.previousSecret ?? null]) {
+    if (secret !== null) values.push(secret, secret.slice('whsec_'.length));
+  }
+  for (const [name, value] of Object.entries(webhook.headers)) {
+    if (name.toLowerCase() === 'authorization' && value.length > 0) values.push(value);
+  }
+  // Longest first, so a value containing another is replaced whole.
+  return values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Removes a webhook's secrets from what is recorded about its calls. `Authorization` is replaced
+ * outright, and every other string is scrubbed of the password, the secret and the credentials, so a
+ * receiver that echoes request headers into its response cannot leak them into the call log.
+ */
+export class Redactor {
+  readonly #values: string[];
+
+  constructor(webhook: Webhook) {
+    this.#values = sensitiveValues(webhook);
+  }
+
+  text(value: string): string {
+    let result = value;
+    for (const secret of this.#values) {
+      if (result.includes(secret)) result = result.split(secret).join(redacted);
+    }
+    return result;
+  }
+
+  headers(headers: Readonly<Record<string, string>>): Record<string, string> {
+    const clean: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      clean[name] = name.toLowerCase() === 'authorization' ? redacted : this.text(value);
+    }
+    return clean;
+  }
+}
+
+/** A webhook as it may be shown or emitted: password and secrets replaced. */
+export function redactWebhook(webhook: Webhook): Webhook {
+  return {
+    ...webhook,
+    httpBasicPassword: webhook.httpBasicPassword === null ? null : redacted,
+    secret: webhook.secret === null ? null : redacted,
+    previousSecret: webhook.previousSecret == null ? null : redacted,
+    headers: new Redactor(webhook).headers(webhook.headers),
+  };
+}

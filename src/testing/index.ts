@@ -1,0 +1,5 @@
+export {
+  RecordingTransport,
+  type ReplyFunction,
+  type ScriptedReply,
+} from './recording-transport.js';

@@ -1,0 +1,65 @@
+import type { Repository } from '../repository/repository.js';
+import type { Webhook } from '../types.js';
+import { TriggerIndex } from './trigger-index.js';
+
+interface Snapshot {
+  byId: ReadonlyMap<string, Webhook>;
+  index: TriggerIndex;
+  loadedAt: number;
+}
+
+/**
+ * The webhooks as last read from the repository, with their trigger index. Dispatch and delivery read
+ * it instead of the database. It is dropped when this process changes a webhook, when the repository
+ * reports a change, and (for repositories that report none) after `maxAgeMs`.
+ */
+export class WebhookCache {
+  readonly #repository: Repository;
+  readonly #maxAgeMs: number;
+  #snapshot: Snapshot | null = null;
+  #loading: Promise<Snapshot> | null = null;
+  /** Bumped on every invalidation, so a load that raced with a change is not kept. */
+  #generation = 0;
+
+  constructor(repository: Repository, maxAgeMs: number) {
+    this.#repository = repository;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  invalidate(): void {
+    this.#generation += 1;
+    this.#snapshot = null;
+    this.#loading = null;
+  }
+
+  async index(): Promise<TriggerIndex> {
+    return (await this.#current()).index;
+  }
+
+  async get(id: string): Promise<Webhook | null> {
+    return (await this.#current()).byId.get(id) ?? null;
+  }
+
+  async #current(): Promise<Snapshot> {
+    const snapshot = this.#snapshot;
+    if (snapshot && Date.now() - snapshot.loadedAt < this.#maxAgeMs) return snapshot;
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<Snapshot> {
+    const generation = this.#generation;
+    try {
+      const webhooks = await this.#repository.listWebhooks();
+      const snapshot: Snapshot = {
+        byId: new Map(webhooks.map((webhook) => [webhook.id, webhook])),
+        index: new TriggerIndex(webhooks),
+        loadedAt: Date.now(),
+      };
+      if (generation === this.#generation) this.#snapshot = snapshot;
+      return snapshot;
+    } finally {
+      if (generation === this.#generation) this.#loading = null;
+    }
+  }
+}

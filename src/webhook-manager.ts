@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import { type Catalog, defaultCatalog } from './catalog.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { redactWebhook } from './delivery/redactor.js';
+import { defaultRetryJitter, defaultRetrySchedule } from './delivery/retry-schedule.js';
+import {
+  HooklineConflictError,
+  HooklineNotFoundError,
+  HooklineStateError,
+  HooklineValidationError,
+} from './errors.js';
+import { EventHub, type HooklineEventName, type HooklineListener } from './events.js';
+import { MemoryRepository } from './repository/memory-repository.js';
+import type { Repository } from './repository/repository.js';
+import { callQuerySchema } from './schemas/call-query.js';
+import { eventSchema } from './schemas/event.js';
+import { parseOrThrow } from './schemas/validation-issues.js';
+import { webhookPatchSchema, webhookSchema } from './schemas/webhook.js';
+import type { Transport } from './transport/transport.js';
+import { UndiciTransport } from './transport/undici-transport.js';
+import { WebhookCache } from './triggers/webhook-cache.js';
+import type {
+  Attempt,
+  CallQueryInput,
+  Webhook,
+  WebhookCall,
+  WebhookEvent,
+  WebhookEventInput,
+  WebhookInput,
+  WebhookPatch,
+} from './types.js';
+import { hooklineVersion } from './version.js';
+
+export interface WebhookManagerOptions {
+  /** Where webhooks, calls and attempts live. Default: `new MemoryRepository()`. */
+  repository?: Repository;
+  /** Sends the HTTP requests. Default: `new UndiciTransport()`. */
+  transport?: Transport;
+  /** Attempts in flight at once, across all webhooks. Default: 10. */
+  concurrency?: number;
+  /** Attempts in flight at once for one webhook. Default: 2. */
+  perWebhookConcurrency?: number;
+  /**
+   * Delays in ms before each auto-retry; its length is the number of auto-retries.
+   * Default: DatoCMS's `[120000, 360000, 1800000, 3600000, 18000000, 86400000, 172800000]`.
+   */
+  retrySchedule?: readonly number[];
+  /** Up to this fraction of a delay is added at random. Default: 0.1. */
+  retryJitter?: number;
+  /** How long a claimed call stays with its worker; keep it well above the transport timeout. Default: 60000. */
+  leaseMs?: number;
+  /** The longest an idle worker waits before checking for due calls made elsewhere. Default: 1000. */
+  pollIntervalMs?: number;
+  /** How long the previous secret still signs after a rotation. Default: 86400000 (24 h). */
+  secretRotationGraceMs?: number;
+  /** Sent as `User-Agent`. Default: `hookline/<version>`. */
+  userAgent?: string;
+  /** Entity and event types webhooks may subscribe to. Default: DatoCMS's (`defaultCatalog`). */
+  catalog?: Catalog;
+}
+
+/** Options of `dispatch`. */
+export interface DispatchOptions {
+  /**
+   * The host's open transaction, passed to the repository's `insertCalls` so the calls commit or roll
+   * back with the change that caused them. Its type is the repository's (a `pg` client for Postgres).
+   */
+  transaction?: unknown;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new HooklineValidationError('manager options', [
+      { path: name, message: 'must be a whole number of at least 1' },
+    ]);
+  }
+  return value;
+}
+
+function checkSchedule(schedule: readonly number[]): readonly number[] {
+  const bad = schedule.findIndex((delay) => !Number.isFinite(delay) || delay < 0);
+  if (bad >= 0) {
+    throw new HooklineValidationError('manager options', [
+      { path: `retrySchedule[${bad}]`, message: 'must be a delay in ms of 0 or more' },
+    ]);
+  }
+  return [...schedule];
+}
+
+/**
+ * The entry point: configure webhooks, dispatch events, and let the worker deliver them. One
+ * manager per process; several processes may share one durable repository.
+ */
+export class WebhookManager {
+  readonly repository: Repository;
+  readonly transport: Transport;
+  readonly catalog: Catalog;
+  readonly #events = new EventHub();
+  readonly #webhooks: WebhookCache;
+  readonly #worker: DeliveryWorker;
+  readonly #webhookSchema: ReturnType<typeof webhookSchema>;
+  readonly #eventSchema: ReturnType<typeof eventSchema>;
+  readonly #leaseMs: number;
+  readonly #secretRotationGraceMs: number;
+  #unsubscribe: (() => void) | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(options: WebhookManagerOptions = {}) {
+    this.repository = options.repository ?? new MemoryRepository();
+    this.transport = options.transport ?? new UndiciTransport();
+    this.catalog = options.catalog ?? defaultCatalog;
+    this.#webhookSchema = webhookSchema(this.catalog);
+    this.#eventSchema = eventSchema(this.catalog);
+    this.#leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
+    this.#secretRotationGraceMs = options.secretRotationGraceMs ?? 86_400_000;
+    const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 1_000);
+    // Without change notifications, another process's edits are seen once the cache ages out.
+    const cacheAgeMs = this.repository.subscribe ? Number.POSITIVE_INFINITY : pollIntervalMs;
+    this.#webhooks = new WebhookCache(this.repository, cacheAgeMs);
+    this.#worker = new DeliveryWorker(
+      {
+        repository: this.repository,
+        transport: this.transport,
+        webhooks: this.#webhooks,
+        events: this.#events,
+        retry: {
+          schedule: checkSchedule(options.retrySchedule ?? defaultRetrySchedule),
+          jitter: options.retryJitter ?? defaultRetryJitter,
+        },
+        userAgent: options.userAgent ?? `hookline/${hooklineVersion}`,
+        disableWebhook: (id, reason) => this.#disableWebhook(id, reason),
+      },
+      {
+        concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
+        perWebhookConcurrency: positiveInteger(
+          'perWebhookConcurrency',
+          options.perWebhookConcurrency ?? 2,
+        ),
+        leaseMs: this.#leaseMs,
+        pollIntervalMs,
+      },
+    );
+  }
+
+  // Webhooks
+
+  async createWebhook(input: WebhookInput): Promise<Webhook> {
+    const fields = parseOrThrow(this.#webhookSchema, input, 'webhook');
+    const now = new Date();
+    const webhook: Webhook = {
+      id: randomUUID(),
+      ...fields,
+      createdAt: now,
+      updatedAt: now,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      disabledReason: null,
+    };
+    await this.repository.insertWebhook(webhook);
+    this.#webhooks.invalidate();
+    return webhook;
+  }
+
+  /** Changes the given fields; the result is validated as a whole. A new `secret` starts a rotation. */
+  async updateWebhook(id: string, patch: WebhookPatch): Promise<Webhook> {
+    const changes = parseOrThrow(webhookPatchSchema, patch, 'webhook');
+    const current = await this.getWebhook(id);
+    const {
+      id: _id,
+      createdAt,
+      updatedAt: _updatedAt,
+      previousSecret,
+      previousSecretExpiresAt,
+      disabledReason,
+      ...fields
+    } = current;
+    const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
+    const now = new Date();
+    const rotated = current.secret !== null && merged.secret !== current.secret;
+    const webhook: Webhook = {
+      id,
+      ...merged,
+      createdAt,
+      updatedAt: now,
+      previousSecret: rotated ? current.secret : previousSecret,
+      previousSecretExpiresAt: rotated
+        ? new Date(now.getTime() + this.#secretRotationGraceMs)
+        : previousSecretExpiresAt,
+      disabledReason: merged.enabled ? null : disabledReason,
+    };
+    if (!(await this.repository.updateWebhook(webhook)))
+      throw new HooklineNotFoundError('webhook', id);
+    this.#webhooks.invalidate();
+    return webhook;
+  }
+
+  /** Deletes a webhook together with its calls and their attempts. */
+  async deleteWebhook(id: string): Promise<void> {
+    if (!(await this.repository.deleteWebhook(id))) throw new HooklineNotFoundError('webhook', id);
+    this.#webhooks.invalidate();
+  }
+
+  async getWebhook(id: string): Promise<Webhook> {
+    const webhook = await this.repository.getWebhook(id);
+    if (!webhook) throw new HooklineNotFoundError('webhook', id);
+    return webhook;
+  }
+
+  async listWebhooks(): Promise<Webhook[]> {
+    return this.repository.listWebhooks();
+  }
+
+  // Events and calls
+
+  /**
+   * Persists one `pending` call for every enabled webhook the event matches and returns them; the
+   * worker sends them. Nothing is sent before the calls are stored.
+   */
+  async dispatch(input: WebhookEventInput, options: DispatchOptions = {}): Promise<WebhookCall[]> {
+    const parsed = parseOrThrow(this.#eventSchema, input, 'event');
+    const event: WebhookEvent = { ...parsed, triggeredAt: parsed.triggeredAt ?? new Date() };
+    const webhooks = (await this.#webhooks.index()).match(event);
+    if (webhooks.length === 0) return [];
+    const createdAt = new Date();
+    const calls = webhooks.map(
+      (webhook): WebhookCall => ({
+        id: randomUUID(),
+        webhookId: webhook.id,
+        entityType: event.entityType,
+        eventType: event.eventType,
+        event,
+        status: 'pending',
+        createdAt,
+        lastSentAt: null,
+        nextRetryAt: null,
+        attemptedAutoRetriesCount: 0,
+        attemptsCount: 0,
+        requestUrl: null,
+        requestHeaders: null,
+        requestPayload: null,
+        responseStatus: null,
+        responseHeaders: null,
+        responsePayload: null,
+        error: null,
+        durationMs: null,
+      }),
+    );
+    await this.repository.insertCalls(
+      calls,
+      options.transaction === undefined ? undefined : { transaction: options.transaction },
+    );
+    for (const call of calls) this.#events.emit('call:created', { call });
+    this.#worker.wake();
+    return calls;
+  }
+
+  async getCall(id: string): Promise<WebhookCall> {
+    const call = await this.repository.getCall(id);
+    if (!call) throw new HooklineNotFoundError('call', id);
+    return call;
+  }
+
+  /** Filters, orders (default: newest first) and pages the call log. */
+  async listCalls(query: CallQueryInput = {}): Promise<{ calls: WebhookCall[]; total: number }> {
+    return this.repository.listCalls(parseOrThrow(callQuerySchema, query, 'call query'));
+  }
+
+  /** Every attempt of a call, oldest first. */
+  async listAttempts(callId: string): Promise<Attempt[]> {
+    await this.getCall(callId);
+    return this.repository.listAttempts(callId);
+  }
+
+  /**
+   * Sends a call again now, with the webhook's current settings, even if the webhook is disabled,
+   * and returns the call as updated. Success stops any planned auto-retry; a failed resend does not
+   * count as an auto-retry. Works whether or not the worker is started.
+   */
+  async resendCall(id: string): Promise<WebhookCall> {
+    await this.getCall(id);
+    await this.#worker.settled(id);
+    const leaseToken = randomUUID();
+    const claimed = await this.repository.claimCall(id, {
+      now: new Date(),
+      leaseToken,
+      leaseMs: this.#leaseMs,
+    });
+    if (!claimed) {
+      if (!(await this.repository.getCall(id))) throw new HooklineNotFoundError('call', id);
+      throw new HooklineConflictError(`Call "${id}" is being delivered by another worker`);
+    }
+    const updated = await this.#worker.deliverNow(claimed, leaseToken, 'resend');
+    if (!updated) throw new HooklineNotFoundError('call', id);
+    return updated;
+  }
+
+  /** Deletes settled calls created before `olderThan`; returns how many. */
+  async pruneCalls(options: { olderThan: Date }): Promise<number> {
+    return this.repository.pruneCalls(options);
+  }
+
+  // Lifecycle
+
+  /** Starts delivering: due calls are claimed and sent until `stop()`. */
+  async start(): Promise<void> {
+    if (this.#stopping) throw new HooklineStateError('The manager was stopped; create a new one');
+    if (this.#worker.running) return;
+    this.#unsubscribe =
+      this.repository.subscribe?.((change) => {
+        if (change.kind === 'webhooks') this.#webhooks.invalidate();
+        else this.#worker.wake();
+      }) ?? null;
+    this.#worker.start();
+  }
+
+  /** Stops claiming calls and waits for the attempts in flight to be recorded. Calls not yet sent stay pending. */
+  async stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#unsubscribe?.();
+      this.#unsubscribe = null;
+      await this.#worker.stop();
+    })();
+    return this.#stopping;
+  }
+
+  /**
+   * Resolves when nothing is due or in flight. With `includeRetries: true` it also waits for
+   * rescheduled calls (useful with a short `retrySchedule` in tests).
+   */
+  async idle(options: { includeRetries?: boolean } = {}): Promise<void> {
+    return this.#worker.idle(options);
+  }
+
+  on<Name extends HooklineEventName>(name: Name, listener: HooklineListener<Name>): this {
+    this.#events.on(name, listener);
+    return this;
+  }
+
+  off<Name extends HooklineEventName>(name: Name, listener: HooklineListener<Name>): this {
+    this.#events.off(name, listener);
+    return this;
+  }
+
+  async #disableWebhook(id: string, reason: string): Promise<void> {
+    const webhook = await this.repository.getWebhook(id);
+    if (!webhook?.enabled) return;
+    const disabled: Webhook = {
+      ...webhook,
+      enabled: false,
+      disabledReason: reason,
+      updatedAt: new Date(),
+    };
+    if (!(await this.repository.updateWebhook(disabled))) return;
+    this.#webhooks.invalidate();
+    this.#events.emit('webhook:disabled', { webhook: redactWebhook(disabled), reason });
+  }
+}
