@@ -2,7 +2,9 @@
  * The receiver every benchmark sends to: a node:http server on 127.0.0.1 that answers 200 at once,
  * in its own process so it never shares an event loop with the sender being measured.
  *
- * `GET|POST /big` streams 100 MB instead, for the memory benchmark's oversized response.
+ * `/big` streams 100 MB instead, for the memory benchmark's oversized response; `/stats` answers
+ * how many requests it has served and the CPU time it has used, so a benchmark can tell whether
+ * the receiver was the bottleneck.
  * It reports `{ port }` over IPC once listening and exits when its parent goes away.
  */
 import { createServer, type ServerResponse } from 'node:http';
@@ -29,8 +31,17 @@ function streamBig(res: ServerResponse, bytes: number): void {
   pump();
 }
 
+let served = 0;
+
 const server = createServer((req, res) => {
   req.resume();
+  if (req.url === '/stats') {
+    const cpu = process.cpuUsage();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ requests: served, cpuMicros: cpu.user + cpu.system }));
+    return;
+  }
+  served += 1;
   if (req.url === '/big') {
     streamBig(res, bigResponseBytes);
     return;

@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import { HooklineTransportError, type TransportErrorCode } from '../errors.js';
+import { cappedRequest } from './capped-request.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export interface UndiciTransportOptions {
@@ -41,13 +42,8 @@ const socketErrorCodes: Record<string, TransportErrorCode> = {
 };
 
 /** Finds the most specific known code in an error and its causes. */
-function classify(error: unknown, timedOut: boolean): HooklineTransportError {
+function classify(error: unknown): HooklineTransportError {
   if (error instanceof HooklineTransportError) return error;
-  if (timedOut) {
-    return new HooklineTransportError('TIMEOUT', 'the request took longer than the timeout', {
-      cause: error,
-    });
-  }
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth += 1) {
     const code = (current as { code?: unknown }).code;
@@ -104,55 +100,29 @@ export class UndiciTransport implements Transport {
 
   async send(request: TransportRequest): Promise<TransportResponse> {
     const url = new URL(request.url);
-    // A timer cleared on completion: AbortSignal.timeout costs ~7 us and lives until it fires.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
-    const signal = request.signal
-      ? AbortSignal.any([deadline.signal, request.signal])
-      : deadline.signal;
     try {
-      const response = await this.#agent.request({
+      const response = await cappedRequest(this.#agent, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal,
+        timeoutMs: this.#timeoutMs,
+        maxResponseBytes: this.#maxResponseBytes,
+        signal: request.signal,
       });
-      const { text, truncated } = await this.#readCapped(response.body);
       return {
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
-        body: text,
-        bodyTruncated: truncated,
+        body: response.body,
+        bodyTruncated: response.truncated,
       };
     } catch (error) {
-      throw classify(error, deadline.signal.aborted);
-    } finally {
-      clearTimeout(timer);
+      throw classify(error);
     }
   }
 
   async close(): Promise<void> {
     await this.#agent.close();
-  }
-
-  async #readCapped(
-    body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
-  ): Promise<{ text: string; truncated: boolean }> {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of body) {
-      const room = this.#maxResponseBytes - length;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        // Stop reading: destroying the body drops the connection instead of draining the rest.
-        body.destroy();
-        return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
-      }
-      chunks.push(chunk);
-      length += chunk.length;
-    }
-    return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
   }
 }
