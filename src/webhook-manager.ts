@@ -10,6 +10,7 @@ import {
   HooklineValidationError,
 } from './errors.js';
 import { EventHub, type HooklineEventName, type HooklineListener } from './events.js';
+import { newId } from './ids.js';
 import { MemoryRepository } from './repository/memory-repository.js';
 import type { Repository } from './repository/repository.js';
 import { callQuerySchema } from './schemas/call-query.js';
@@ -148,7 +149,7 @@ export class WebhookManager {
     const fields = parseOrThrow(this.#webhookSchema, input, 'webhook');
     const now = new Date();
     const webhook: Webhook = {
-      id: randomUUID(),
+      id: newId(),
       ...fields,
       createdAt: now,
       updatedAt: now,
@@ -224,7 +225,7 @@ export class WebhookManager {
     const createdAt = new Date();
     const calls = webhooks.map(
       (webhook): WebhookCall => ({
-        id: randomUUID(),
+        id: newId(),
         webhookId: webhook.id,
         entityType: event.entityType,
         eventType: event.eventType,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import pRetry, { AbortError } from 'p-retry';
 import { HooklineError } from '../errors.js';
 import type { EventHub } from '../events.js';
+import { newId } from '../ids.js';
 import type { CallUpdate, CompleteAttemptInput, Repository } from '../repository/repository.js';
 import type { Transport, TransportResponse } from '../transport/transport.js';
 import type { WebhookCache } from '../triggers/webhook-cache.js';
@@ -149,7 +149,7 @@ export async function deliverCall(
     finishedAt.getTime() - startedAt.getTime(),
   );
 
-  const attempt: Attempt = { ...exchange, id: randomUUID(), callId: call.id, trigger, startedAt };
+  const attempt: Attempt = { ...exchange, id: newId(), callId: call.id, trigger, startedAt };
   const update = nextCallState({
     call,
     trigger,
