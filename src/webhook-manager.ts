@@ -115,9 +115,11 @@ export class WebhookManager {
     this.#leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
     this.#secretRotationGraceMs = options.secretRotationGraceMs ?? 86_400_000;
     const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 1_000);
-    // Without change notifications, another process's edits are seen once the cache ages out.
-    const cacheAgeMs = this.repository.subscribe ? Number.POSITIVE_INFINITY : pollIntervalMs;
-    this.#webhooks = new WebhookCache(this.repository, cacheAgeMs);
+    // Until start() subscribes to changes (or when the repository offers none), another process's
+    // edits are seen once the cache ages out.
+    this.#webhooks = new WebhookCache(this.repository, () =>
+      this.#unsubscribe ? Number.POSITIVE_INFINITY : pollIntervalMs,
+    );
     this.#worker = new DeliveryWorker(
       {
         repository: this.repository,
@@ -177,16 +179,21 @@ export class WebhookManager {
     } = current;
     const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
     const now = new Date();
-    const rotated = current.secret !== null && merged.secret !== current.secret;
+    // Replacing a secret keeps the old one signing for a while; removing it stops signing at once.
+    const rotated =
+      current.secret !== null && merged.secret !== null && merged.secret !== current.secret;
     const webhook: Webhook = {
       id,
       ...merged,
       createdAt,
       updatedAt: now,
-      previousSecret: rotated ? current.secret : previousSecret,
-      previousSecretExpiresAt: rotated
-        ? new Date(now.getTime() + this.#secretRotationGraceMs)
-        : previousSecretExpiresAt,
+      previousSecret: merged.secret === null ? null : rotated ? current.secret : previousSecret,
+      previousSecretExpiresAt:
+        merged.secret === null
+          ? null
+          : rotated
+            ? new Date(now.getTime() + this.#secretRotationGraceMs)
+            : previousSecretExpiresAt,
       disabledReason: merged.enabled ? null : disabledReason,
     };
     if (!(await this.repository.updateWebhook(webhook)))
