@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Catalog, defaultCatalog } from './catalog.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { emptyExchange } from './delivery/empty-exchange.js';
 import { redactWebhook } from './delivery/redactor.js';
 import { defaultRetryJitter, defaultRetrySchedule } from './delivery/retry-schedule.js';
 import {
@@ -243,14 +244,7 @@ export class WebhookManager {
         nextRetryAt: null,
         attemptedAutoRetriesCount: 0,
         attemptsCount: 0,
-        requestUrl: null,
-        requestHeaders: null,
-        requestPayload: null,
-        responseStatus: null,
-        responseHeaders: null,
-        responsePayload: null,
-        error: null,
-        durationMs: null,
+        ...emptyExchange,
       }),
     );
     await this.repository.insertCalls(

@@ -7,6 +7,7 @@ import type { Transport, TransportResponse } from '../transport/transport.js';
 import type { WebhookCache } from '../triggers/webhook-cache.js';
 import type { Attempt, AttemptTrigger, Exchange, Webhook, WebhookCall } from '../types.js';
 import { buildRequest } from './build-request.js';
+import { emptyExchange } from './empty-exchange.js';
 import { autoRetriesAfter, nextCallState, type RetryPolicy } from './next-call-state.js';
 import { errorOutcome, type Outcome, responseOutcome } from './outcome.js';
 import { Redactor } from './redactor.js';
@@ -41,17 +42,6 @@ function recordOutcome(
     { retries: 4, minTimeout: 100, maxTimeout: 2_000 },
   );
 }
-
-const emptyExchange: Exchange = {
-  requestUrl: null,
-  requestHeaders: null,
-  requestPayload: null,
-  responseStatus: null,
-  responseHeaders: null,
-  responsePayload: null,
-  error: null,
-  durationMs: null,
-};
 
 /** Settles a call without sending it: its webhook is gone or disabled. */
 async function settleUnsent(
