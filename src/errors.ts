@@ -70,18 +70,21 @@ export class HooklineTransportError extends HooklineError {
 }
 
 /** The failure modes a transport reports. */
-export type TransportErrorCode =
-  | 'CONNECT_TIMEOUT'
-  | 'CONNECTION_REFUSED'
-  | 'CONNECTION_RESET'
-  | 'DNS_FAILED'
-  | 'HEADERS_TIMEOUT'
-  | 'BODY_TIMEOUT'
-  | 'TIMEOUT'
-  | 'BLOCKED_ADDRESS'
-  | 'INVALID_RESPONSE'
-  | 'ABORTED'
-  | 'NETWORK_ERROR';
+export const transportErrorCodes = [
+  'CONNECT_TIMEOUT',
+  'CONNECTION_REFUSED',
+  'CONNECTION_RESET',
+  'DNS_FAILED',
+  'HEADERS_TIMEOUT',
+  'BODY_TIMEOUT',
+  'TIMEOUT',
+  'BLOCKED_ADDRESS',
+  'INVALID_RESPONSE',
+  'ABORTED',
+  'NETWORK_ERROR',
+] as const;
+
+export type TransportErrorCode = (typeof transportErrorCodes)[number];
 
 /** The error every repository throws when a webhook name is already taken. */
 export function duplicateWebhookNameError(name: string): HooklineValidationError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Catalog, defaultCatalog } from './catalog.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { emptyExchange } from './delivery/empty-exchange.js';
 import { redactWebhook } from './delivery/redactor.js';
 import { defaultRetryJitter, defaultRetrySchedule } from './delivery/retry-schedule.js';
 import {
@@ -10,6 +11,7 @@ import {
   HooklineValidationError,
 } from './errors.js';
 import { EventHub, type HooklineEventName, type HooklineListener } from './events.js';
+import { newId } from './ids.js';
 import { MemoryRepository } from './repository/memory-repository.js';
 import type { Repository } from './repository/repository.js';
 import { callQuerySchema } from './schemas/call-query.js';
@@ -114,9 +116,11 @@ export class WebhookManager {
     this.#leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
     this.#secretRotationGraceMs = options.secretRotationGraceMs ?? 86_400_000;
     const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 1_000);
-    // Without change notifications, another process's edits are seen once the cache ages out.
-    const cacheAgeMs = this.repository.subscribe ? Number.POSITIVE_INFINITY : pollIntervalMs;
-    this.#webhooks = new WebhookCache(this.repository, cacheAgeMs);
+    // Until start() subscribes to changes (or when the repository offers none), another process's
+    // edits are seen once the cache ages out.
+    this.#webhooks = new WebhookCache(this.repository, () =>
+      this.#unsubscribe ? Number.POSITIVE_INFINITY : pollIntervalMs,
+    );
     this.#worker = new DeliveryWorker(
       {
         repository: this.repository,
@@ -148,7 +152,7 @@ export class WebhookManager {
     const fields = parseOrThrow(this.#webhookSchema, input, 'webhook');
     const now = new Date();
     const webhook: Webhook = {
-      id: randomUUID(),
+      id: newId(),
       ...fields,
       createdAt: now,
       updatedAt: now,
@@ -176,16 +180,21 @@ export class WebhookManager {
     } = current;
     const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
     const now = new Date();
-    const rotated = current.secret !== null && merged.secret !== current.secret;
+    // Replacing a secret keeps the old one signing for a while; removing it stops signing at once.
+    const rotated =
+      current.secret !== null && merged.secret !== null && merged.secret !== current.secret;
     const webhook: Webhook = {
       id,
       ...merged,
       createdAt,
       updatedAt: now,
-      previousSecret: rotated ? current.secret : previousSecret,
-      previousSecretExpiresAt: rotated
-        ? new Date(now.getTime() + this.#secretRotationGraceMs)
-        : previousSecretExpiresAt,
+      previousSecret: merged.secret === null ? null : rotated ? current.secret : previousSecret,
+      previousSecretExpiresAt:
+        merged.secret === null
+          ? null
+          : rotated
+            ? new Date(now.getTime() + this.#secretRotationGraceMs)
+            : previousSecretExpiresAt,
       disabledReason: merged.enabled ? null : disabledReason,
     };
     if (!(await this.repository.updateWebhook(webhook)))
@@ -224,7 +233,7 @@ export class WebhookManager {
     const createdAt = new Date();
     const calls = webhooks.map(
       (webhook): WebhookCall => ({
-        id: randomUUID(),
+        id: newId(),
         webhookId: webhook.id,
         entityType: event.entityType,
         eventType: event.eventType,
@@ -235,14 +244,7 @@ export class WebhookManager {
         nextRetryAt: null,
         attemptedAutoRetriesCount: 0,
         attemptsCount: 0,
-        requestUrl: null,
-        requestHeaders: null,
-        requestPayload: null,
-        responseStatus: null,
-        responseHeaders: null,
-        responsePayload: null,
-        error: null,
-        durationMs: null,
+        ...emptyExchange,
       }),
     );
     await this.repository.insertCalls(

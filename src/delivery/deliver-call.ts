@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import { HooklineError } from '../errors.js';
 import type { EventHub } from '../events.js';
+import { newId } from '../ids.js';
 import type { CallUpdate, CompleteAttemptInput, Repository } from '../repository/repository.js';
 import type { Transport, TransportResponse } from '../transport/transport.js';
 import type { WebhookCache } from '../triggers/webhook-cache.js';
 import type { Attempt, AttemptTrigger, Exchange, Webhook, WebhookCall } from '../types.js';
 import { buildRequest } from './build-request.js';
+import { emptyExchange } from './empty-exchange.js';
 import { autoRetriesAfter, nextCallState, type RetryPolicy } from './next-call-state.js';
 import { errorOutcome, type Outcome, responseOutcome } from './outcome.js';
 import { Redactor } from './redactor.js';
@@ -50,17 +51,6 @@ async function recordOutcome(
     { retries: 3, minTimeout: 200, maxTimeout: 2_000 },
   );
 }
-
-const emptyExchange: Exchange = {
-  requestUrl: null,
-  requestHeaders: null,
-  requestPayload: null,
-  responseStatus: null,
-  responseHeaders: null,
-  responsePayload: null,
-  error: null,
-  durationMs: null,
-};
 
 /** Settles a call without sending it: its webhook is gone or disabled. */
 async function settleUnsent(
@@ -158,7 +148,7 @@ export async function deliverCall(
     finishedAt.getTime() - startedAt.getTime(),
   );
 
-  const attempt: Attempt = { ...exchange, id: randomUUID(), callId: call.id, trigger, startedAt };
+  const attempt: Attempt = { ...exchange, id: newId(), callId: call.id, trigger, startedAt };
   const update = nextCallState({
     call,
     trigger,
