@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HooklineEvents } from '../src/events.js';
 import { UndiciTransport } from '../src/transport/undici-transport.js';
@@ -7,6 +6,7 @@ import type { Attempt, WebhookCall } from '../src/types.js';
 import { WebhookManager, type WebhookManagerOptions } from '../src/webhook-manager.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
 import {
+  closedPort,
   guardUnhandledRejections,
   type Receiver,
   type ReceiverHandler,
@@ -80,14 +80,6 @@ const answer =
     response.writeHead(status, headers);
     response.end(body);
   };
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('receiver faults, recorded on the attempt and retried', () => {
   it.each<{ fault: string; handler: ReceiverHandler; code: string }>([

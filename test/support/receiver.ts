@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** One request as the receiver got it: raw body bytes and headers exactly as sent. */
 export interface ReceivedRequest {
@@ -81,4 +81,13 @@ export function guardUnhandledRejections(): { check(): void; dispose(): void } {
       process.off('unhandledRejection', listener);
     },
   };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
