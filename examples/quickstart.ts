@@ -21,7 +21,7 @@ await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
 // The receiver is on loopback, which the transport refuses by default (SSRF guard).
-const transport = new UndiciTransport();
+const transport = new UndiciTransport({ allowPrivateNetworks: true });
 const manager = new WebhookManager({
   transport,
   // DatoCMS waits 2 minutes before the first retry; an example should not.

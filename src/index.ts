@@ -36,6 +36,7 @@ export {
   type VerifyResult,
   verifyWebhook,
 } from './signing.js';
+export type { AddressGuardOptions } from './transport/address-guard.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { UndiciTransport, type UndiciTransportOptions } from './transport/undici-transport.js';
 export type * from './types.js';

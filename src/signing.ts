@@ -36,13 +36,24 @@ export function describeSecretProblem(secret: string): string | null {
   return null;
 }
 
+/** The key behind a secret; like the reference libraries, the `whsec_` prefix is optional here. */
 function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.slice(secretPrefix.length), 'base64');
+  return Buffer.from(
+    secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret,
+    'base64',
+  );
 }
 
-function signature(secret: string, id: string, timestamp: number, body: string): string {
+function signature(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string | Uint8Array,
+): string {
+  // The body is signed as the bytes sent, so a receiver holding raw bytes verifies even non-UTF-8.
   return createHmac('sha256', secretKey(secret))
-    .update(`${id}.${timestamp}.${body}`)
+    .update(`${id}.${timestamp}.`)
+    .update(body)
     .digest('base64');
 }
 
@@ -103,13 +114,12 @@ export function verifyWebhook(
   if (Math.abs(nowSeconds - timestamp) > (options.toleranceSeconds ?? defaultToleranceSeconds)) {
     return { ok: false, reason: 'timestamp_out_of_tolerance' };
   }
-  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   const candidates = signatures
     .split(' ')
     .filter((entry) => entry.startsWith('v1,'))
     .map((entry) => Buffer.from(entry.slice(3), 'base64'));
   for (const key of typeof secret === 'string' ? [secret] : secret) {
-    const expected = Buffer.from(signature(key, id, timestamp, text), 'base64');
+    const expected = Buffer.from(signature(key, id, timestamp, body), 'base64');
     const matches = candidates.some(
       (candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected),
     );

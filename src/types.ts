@@ -35,6 +35,11 @@ export interface Webhook extends WebhookFields {
   previousSecretExpiresAt: Date | null;
   /** Why hookline disabled the webhook (a 410 Gone, for instance); `null` when a user did or never. */
   disabledReason: string | null;
+  /**
+   * When the first of the webhook's current run of failed attempts started; `null` after a success
+   * (and for a new or re-enabled webhook). Drives the manager's `disableAfterFailingForMs`.
+   */
+  failingSince: Date | null;
 }
 
 /** An event after validation: defaults applied, `triggeredAt` set. Stored on each of its calls. */

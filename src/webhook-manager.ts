@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Catalog, defaultCatalog } from './catalog.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { emptyExchange } from './delivery/empty-exchange.js';
+import { failedTooLong, nextFailingSince } from './delivery/failure-streak.js';
 import { redactWebhook } from './delivery/redactor.js';
 import { defaultRetryJitter, defaultRetrySchedule } from './delivery/retry-schedule.js';
 import {
@@ -55,6 +56,11 @@ export interface WebhookManagerOptions {
   pollIntervalMs?: number;
   /** How long the previous secret still signs after a rotation. Default: 86400000 (24 h). */
   secretRotationGraceMs?: number;
+  /**
+   * Disables a webhook whose attempts have all failed for this long (no success in between), with a
+   * reason and a `webhook:disabled` event. Svix uses 5 days (432000000). Default: undefined (never).
+   */
+  disableAfterFailingForMs?: number;
   /** Sent as `User-Agent`. Default: `hookline/<version>`. */
   userAgent?: string;
   /** Entity and event types webhooks may subscribe to. Default: DatoCMS's (`defaultCatalog`). */
@@ -104,6 +110,7 @@ export class WebhookManager {
   readonly #eventSchema: ReturnType<typeof eventSchema>;
   readonly #leaseMs: number;
   readonly #secretRotationGraceMs: number;
+  readonly #disableAfterFailingForMs: number | undefined;
   #unsubscribe: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -115,6 +122,10 @@ export class WebhookManager {
     this.#eventSchema = eventSchema(this.catalog);
     this.#leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
     this.#secretRotationGraceMs = options.secretRotationGraceMs ?? 86_400_000;
+    this.#disableAfterFailingForMs =
+      options.disableAfterFailingForMs === undefined
+        ? undefined
+        : positiveInteger('disableAfterFailingForMs', options.disableAfterFailingForMs);
     const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 1_000);
     // Until start() subscribes to changes (or when the repository offers none), another process's
     // edits are seen once the cache ages out.
@@ -133,6 +144,8 @@ export class WebhookManager {
         },
         userAgent: options.userAgent ?? `hookline/${hooklineVersion}`,
         disableWebhook: (id, reason) => this.#disableWebhook(id, reason),
+        trackFailures: (webhook, ok, startedAt, finishedAt) =>
+          this.#trackFailures(webhook, ok, startedAt, finishedAt),
       },
       {
         concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
@@ -159,6 +172,7 @@ export class WebhookManager {
       previousSecret: null,
       previousSecretExpiresAt: null,
       disabledReason: null,
+      failingSince: null,
     };
     await this.repository.insertWebhook(webhook);
     this.#webhooks.invalidate();
@@ -176,6 +190,7 @@ export class WebhookManager {
       previousSecret,
       previousSecretExpiresAt,
       disabledReason,
+      failingSince,
       ...fields
     } = current;
     const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
@@ -196,6 +211,8 @@ export class WebhookManager {
             ? new Date(now.getTime() + this.#secretRotationGraceMs)
             : previousSecretExpiresAt,
       disabledReason: merged.enabled ? null : disabledReason,
+      // Re-enabling starts afresh, or the next failure would disable the webhook again at once.
+      failingSince: merged.enabled && !current.enabled ? null : (failingSince ?? null),
     };
     if (!(await this.repository.updateWebhook(webhook)))
       throw new HooklineNotFoundError('webhook', id);
@@ -341,6 +358,42 @@ export class WebhookManager {
   off<Name extends HooklineEventName>(name: Name, listener: HooklineListener<Name>): this {
     this.#events.off(name, listener);
     return this;
+  }
+
+  /**
+   * Keeps `failingSince` current and disables a webhook that has failed for longer than
+   * `disableAfterFailingForMs`. Writes only when something changes; `cached` is the webhook the
+   * attempt was built from, re-read before writing so a concurrent edit is not overwritten.
+   */
+  async #trackFailures(
+    cached: Webhook,
+    ok: boolean,
+    startedAt: Date,
+    finishedAt: Date,
+  ): Promise<void> {
+    const limit = this.#disableAfterFailingForMs;
+    const changes = (webhook: Webhook) => {
+      const current = webhook.failingSince ?? null;
+      const failingSince = nextFailingSince(current, ok, startedAt);
+      const disable = webhook.enabled && failedTooLong(failingSince, finishedAt, limit);
+      return { failingSince, disable, changed: failingSince?.getTime() !== current?.getTime() };
+    };
+    const guess = changes(cached);
+    if (!guess.changed && !guess.disable) return;
+    const webhook = await this.repository.getWebhook(cached.id);
+    if (!webhook) return;
+    const { failingSince, disable, changed } = changes(webhook);
+    if (!changed && !disable) {
+      this.#webhooks.invalidate();
+      return;
+    }
+    const reason = `every attempt has failed since ${failingSince?.toISOString()}, longer than disableAfterFailingForMs (${limit} ms)`;
+    const updated: Webhook = disable
+      ? { ...webhook, failingSince, enabled: false, disabledReason: reason, updatedAt: new Date() }
+      : { ...webhook, failingSince };
+    if (!(await this.repository.updateWebhook(updated))) return;
+    this.#webhooks.invalidate();
+    if (disable) this.#events.emit('webhook:disabled', { webhook: redactWebhook(updated), reason });
   }
 
   async #disableWebhook(id: string, reason: string): Promise<void> {

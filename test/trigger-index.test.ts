@@ -28,6 +28,7 @@ function webhook(events: Partial<Trigger>[], enabled = true): Webhook {
     previousSecret: null,
     previousSecretExpiresAt: null,
     disabledReason: null,
+    failingSince: null,
   };
 }
 

@@ -23,6 +23,8 @@ export interface DeliveryContext {
   userAgent: string;
   /** Disables a webhook the receiver declared gone. */
   disableWebhook(webhookId: string, reason: string): Promise<void>;
+  /** Records the attempt's effect on the webhook's run of failures (see `failure-streak.ts`). */
+  trackFailures(webhook: Webhook, ok: boolean, startedAt: Date, finishedAt: Date): Promise<void>;
 }
 
 /** Records an outcome, riding out brief repository faults: losing it would resend a delivered call. */
@@ -172,8 +174,14 @@ export async function deliverCall(
       context.events.emit('call:rescheduled', { call: updated });
     else if (updated.status === 'failed') context.events.emit('call:failed', { call: updated });
   }
-  if (!outcome.ok && outcome.disablesWebhook) {
-    await context.disableWebhook(webhook.id, outcome.error.message);
+  try {
+    if (!outcome.ok && outcome.disablesWebhook) {
+      await context.disableWebhook(webhook.id, outcome.error.message);
+    }
+    await context.trackFailures(webhook, outcome.ok, startedAt, finishedAt);
+  } catch (error) {
+    // The attempt is recorded; bookkeeping on the webhook is retried by the next attempt.
+    context.events.emit('error', { error });
   }
   return updated;
 }

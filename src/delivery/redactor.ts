@@ -17,8 +17,12 @@ function sensitiveValues(webhook: Webhook): string[] {
   for (const [name, value] of Object.entries(webhook.headers)) {
     if (name.toLowerCase() === 'authorization' && value.length > 0) values.push(value);
   }
+  // A receiver echoing them inside JSON escapes quotes and backslashes; catch that spelling too.
+  const spellings = values.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]);
   // Longest first, so a value containing another is replaced whole.
-  return values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
+  return [...new Set(spellings)]
+    .filter((value) => value.length >= 4)
+    .sort((a, b) => b.length - a.length);
 }
 
 /**

@@ -36,11 +36,24 @@ export function nextRetryDelay(input: RetryDelayInput): number | null {
   return Math.round(base * (1 + input.jitter * random()));
 }
 
+/**
+ * The three HTTP-date forms a recipient must accept (RFC 9110, 5.6.7): IMF-fixdate, RFC 850 and
+ * asctime. Anything else is ignored rather than handed to `Date.parse`, which reads "1.5" as a date.
+ */
+const httpDatePatterns: readonly RegExp[] = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
 /** `Retry-After` in ms: delay-seconds or an HTTP-date; `null` when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: Date): number | null {
   if (value === undefined) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  const form = httpDatePatterns.findIndex((pattern) => pattern.test(trimmed));
+  if (form < 0) return null;
+  // asctime carries no zone; HTTP dates are always GMT.
+  const date = Date.parse(form === 2 ? `${trimmed} GMT` : trimmed);
   return Number.isNaN(date) ? null : Math.max(0, date - now.getTime());
 }

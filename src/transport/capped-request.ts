@@ -1,5 +1,4 @@
 import type { Dispatcher } from 'undici';
-import { HooklineTransportError } from '../errors.js';
 
 export interface CappedRequestOptions {
   origin: string;
@@ -21,11 +20,27 @@ export interface CappedResponse {
   truncated: boolean;
 }
 
+/** Which step of a request was under way: waiting for the response headers, or reading the body. */
+export type RequestPhase = 'headers' | 'body';
+
+/** The request was given up on from this side: its deadline passed or the caller's signal fired. */
+export class RequestStopped extends Error {
+  readonly reason: 'deadline' | 'aborted';
+  readonly phase: RequestPhase;
+
+  constructor(reason: 'deadline' | 'aborted', phase: RequestPhase) {
+    super(reason === 'deadline' ? 'the request deadline passed' : 'the request was aborted');
+    this.name = 'RequestStopped';
+    this.reason = reason;
+    this.phase = phase;
+  }
+}
+
 /**
  * One request on undici's dispatch API, with an overall deadline and a cap on the body kept.
  * `Dispatcher.request` with an AbortSignal and a body stream costs about twice the request itself
- * on a fast network; a handler and one timer do the same job. Failures before a response come back
- * as undici's errors, except the deadline (`TIMEOUT`) and the caller's signal (`ABORTED`).
+ * on a fast network; a handler and one timer do the same job. Failures come back as undici's errors,
+ * except the deadline and the caller's signal (`RequestStopped`).
  */
 export function cappedRequest(
   dispatcher: Dispatcher,
@@ -33,8 +48,9 @@ export function cappedRequest(
 ): Promise<CappedResponse> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | null = null;
-    let stopped: Error | null = null;
+    let stopped: RequestStopped | null = null;
     let settled = false;
+    let phase: RequestPhase = 'headers';
     let statusCode = 0;
     let headers: CappedResponse['headers'] = {};
     const chunks: Buffer[] = [];
@@ -46,23 +62,19 @@ export function cappedRequest(
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
-      else {
-        const body = Buffer.concat(chunks, Math.min(length, options.maxResponseBytes)).toString();
-        resolve({ statusCode, headers, body, truncated });
-      }
+      else
+        resolve({ statusCode, headers, body: Buffer.concat(chunks, length).toString(), truncated });
     };
     // The deadline and the caller's signal may fire while the request still waits for a connection:
     // it is then aborted as soon as undici starts it.
-    const stop = (error: HooklineTransportError) => {
-      stopped = error;
-      controller?.abort(error);
-      settle(error);
+    const stop = (reason: 'deadline' | 'aborted') => {
+      if (settled) return;
+      stopped = new RequestStopped(reason, phase);
+      controller?.abort(stopped);
+      settle(stopped);
     };
-    const timer = setTimeout(
-      () => stop(new HooklineTransportError('TIMEOUT', 'the request took longer than the timeout')),
-      options.timeoutMs,
-    );
-    const onAbort = () => stop(new HooklineTransportError('ABORTED', 'the request was aborted'));
+    const timer = setTimeout(() => stop('deadline'), options.timeoutMs);
+    const onAbort = () => stop('aborted');
     if (options.signal?.aborted) {
       onAbort();
       return;
@@ -77,6 +89,7 @@ export function cappedRequest(
       onResponseStart(_controller, status, responseHeaders) {
         // 1xx informational answers come first and are not the response.
         if (status < 200) return;
+        phase = 'body';
         statusCode = status;
         headers = responseHeaders;
       },

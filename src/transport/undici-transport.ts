@@ -1,9 +1,11 @@
-import { Agent, errors as undiciErrors } from 'undici';
+import net from 'node:net';
+import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { HooklineTransportError, type TransportErrorCode } from '../errors.js';
-import { cappedRequest } from './capped-request.js';
+import { AddressGuard, type AddressGuardOptions } from './address-guard.js';
+import { cappedRequest, RequestStopped } from './capped-request.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
-export interface UndiciTransportOptions {
+export interface UndiciTransportOptions extends AddressGuardOptions {
   /** How long to wait for the TCP (and TLS) connection. Default: 2000 ms. */
   connectTimeoutMs?: number;
   /** How long one request may take in all, connecting and reading the body included. Default: 8000 ms. */
@@ -19,51 +21,103 @@ const defaults = {
   timeoutMs: 8_000,
   maxResponseBytes: 64 * 1024,
   connectionsPerOrigin: 32,
-} satisfies Required<UndiciTransportOptions>;
+};
 
+/** Error codes of Node's sockets and of undici (checked against undici 7), and what they mean here. */
 const socketErrorCodes: Record<string, TransportErrorCode> = {
   ECONNREFUSED: 'CONNECTION_REFUSED',
   ECONNRESET: 'CONNECTION_RESET',
+  ECONNABORTED: 'CONNECTION_RESET',
   EPIPE: 'CONNECTION_RESET',
   ENOTFOUND: 'DNS_FAILED',
   EAI_AGAIN: 'DNS_FAILED',
+  EAI_FAIL: 'DNS_FAILED',
+  EAI_NODATA: 'DNS_FAILED',
   ETIMEDOUT: 'CONNECT_TIMEOUT',
   UND_ERR_CONNECT_TIMEOUT: 'CONNECT_TIMEOUT',
-  UND_ERR_HEADERS_TIMEOUT: 'HEADERS_TIMEOUT',
-  UND_ERR_BODY_TIMEOUT: 'BODY_TIMEOUT',
+  // The receiver closed the connection before the response was complete ("other side closed").
   UND_ERR_SOCKET: 'CONNECTION_RESET',
   UND_ERR_CLOSED: 'CONNECTION_RESET',
-  HPE_INVALID_CHUNK_SIZE: 'INVALID_RESPONSE',
-  HPE_INVALID_CONSTANT: 'INVALID_RESPONSE',
-  HPE_INVALID_HEADER_TOKEN: 'INVALID_RESPONSE',
-  HPE_INVALID_STATUS: 'INVALID_RESPONSE',
-  HPE_UNEXPECTED_CONTENT_LENGTH: 'INVALID_RESPONSE',
+  UND_ERR_HEADERS_OVERFLOW: 'INVALID_RESPONSE',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'INVALID_RESPONSE',
+  UND_ERR_INFO: 'INVALID_RESPONSE',
 };
 
-/** Finds the most specific known code in an error and its causes. */
-function classify(error: unknown): HooklineTransportError {
-  if (error instanceof HooklineTransportError) return error;
+const codeDescriptions: Record<TransportErrorCode, string> = {
+  CONNECT_TIMEOUT: 'could not connect within the connect timeout',
+  CONNECTION_REFUSED: 'the receiver refused the connection',
+  CONNECTION_RESET: 'the connection was closed before a complete response',
+  DNS_FAILED: 'the host name could not be resolved',
+  HEADERS_TIMEOUT: 'no response headers within the timeout',
+  BODY_TIMEOUT: 'the response body did not end within the timeout',
+  TIMEOUT: 'the request took longer than the timeout',
+  BLOCKED_ADDRESS: 'the address is not allowed',
+  INVALID_RESPONSE: 'the response is not valid HTTP/1.1',
+  ABORTED: 'the request was aborted',
+  NETWORK_ERROR: 'the request failed',
+};
+
+function transportError(code: TransportErrorCode, cause: unknown): HooklineTransportError {
+  const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
+  return new HooklineTransportError(code, `${codeDescriptions[code]}${detail}`, { cause });
+}
+
+/**
+ * Finds the most specific known code in an error and its causes. undici 7's parser errors carry no
+ * `code` (their `HPE_*` lookup yields `undefined`), so they are recognised by class instead.
+ */
+function classify(error: unknown, timeoutMs: number): HooklineTransportError {
+  if (error instanceof RequestStopped) {
+    if (error.reason === 'aborted') {
+      return new HooklineTransportError('ABORTED', codeDescriptions.ABORTED, { cause: error });
+    }
+    return new HooklineTransportError(
+      error.phase === 'headers' ? 'HEADERS_TIMEOUT' : 'BODY_TIMEOUT',
+      error.phase === 'headers'
+        ? `no response headers within ${timeoutMs} ms`
+        : `the response body did not end within ${timeoutMs} ms`,
+      { cause: error },
+    );
+  }
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof HooklineTransportError) return current;
+    if (current instanceof undiciErrors.HTTPParserError) {
+      return transportError('INVALID_RESPONSE', current);
+    }
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && socketErrorCodes[code]) {
-      return new HooklineTransportError(
-        socketErrorCodes[code],
-        (current as Error).message || code,
-        { cause: error },
-      );
+      return transportError(socketErrorCodes[code], current);
     }
     if (
       current instanceof undiciErrors.RequestAbortedError ||
       (current as Error).name === 'AbortError'
     ) {
-      return new HooklineTransportError('ABORTED', 'the request was aborted', { cause: error });
+      return transportError('ABORTED', current);
     }
     current = (current as { cause?: unknown }).cause;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new HooklineTransportError('NETWORK_ERROR', message, { cause: error });
+  return transportError('NETWORK_ERROR', error);
+}
+
+/**
+ * undici's connector with the address guard in front. Host names are checked by the guard's
+ * `lookup` on the addresses they resolve to; IP literals never reach `lookup`, so they are checked
+ * here. Either way the check happens as the socket is opened, for every new connection.
+ */
+function guardedConnector(guard: AddressGuard, connectTimeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: connectTimeoutMs, lookup: guard.lookup });
+  return (options, callback) => {
+    if (net.isIP(options.hostname)) {
+      try {
+        guard.check(options.hostname, options.hostname);
+      } catch (error) {
+        callback(error as Error, null);
+        return;
+      }
+    }
+    connect(options, callback);
+  };
 }
 
 function flattenHeaders(
@@ -79,7 +133,9 @@ function flattenHeaders(
 
 /**
  * The default transport: undici with keep-alive pooling, a connect timeout and an overall timeout,
- * no redirects, and a response body read only up to `maxResponseBytes`.
+ * no redirects, a response body read only up to `maxResponseBytes`, and an address guard that
+ * refuses loopback, private, link-local and other non-public addresses unless allowed
+ * (`allowPrivateNetworks`, `allowedHosts`).
  */
 export class UndiciTransport implements Transport {
   readonly #agent: Agent;
@@ -90,11 +146,16 @@ export class UndiciTransport implements Transport {
     const settings = { ...defaults, ...options };
     this.#timeoutMs = settings.timeoutMs;
     this.#maxResponseBytes = settings.maxResponseBytes;
+    const guard = new AddressGuard(options);
     this.#agent = new Agent({
-      connect: { timeout: settings.connectTimeoutMs },
+      connect: guard.active
+        ? guardedConnector(guard, settings.connectTimeoutMs)
+        : { timeout: settings.connectTimeoutMs },
       connections: settings.connectionsPerOrigin,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
+      // The request's own deadline bounds both; undici's timers, firing at about the same moment,
+      // would only make the reported code depend on which one won.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   }
 
@@ -118,7 +179,7 @@ export class UndiciTransport implements Transport {
         bodyTruncated: response.truncated,
       };
     } catch (error) {
-      throw classify(error);
+      throw classify(error, this.#timeoutMs);
     }
   }
 

@@ -2,5 +2,5 @@ import { UndiciTransport } from '../../src/index.js';
 
 /** The real transport, allowed to reach the receivers tests run on 127.0.0.1. */
 export function localTransport(options: { timeoutMs?: number } = {}): UndiciTransport {
-  return new UndiciTransport(options);
+  return new UndiciTransport({ ...options, allowPrivateNetworks: true });
 }

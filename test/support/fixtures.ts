@@ -1,0 +1,23 @@
+import type { WebhookEventInput, WebhookInput } from '../../src/types.js';
+
+let sequence = 0;
+
+/** A webhook on every record event, pointing at `url`, with a unique name. */
+export function webhookInput(url: string, extra: Partial<WebhookInput> = {}): WebhookInput {
+  sequence += 1;
+  return { name: `hook ${sequence}`, url, events: [{ entityType: 'item' }], ...extra };
+}
+
+/** A record publish event that matches `webhookInput`'s trigger. */
+export function publishEvent(id = '293467'): WebhookEventInput {
+  return {
+    entityType: 'item',
+    eventType: 'publish',
+    entity: {
+      id,
+      type: 'item',
+      attributes: { title: 'Hello' },
+      relationships: { item_type: { data: { id: '44', type: 'item_type' } } },
+    },
+  };
+}
