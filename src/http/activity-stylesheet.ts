@@ -11,7 +11,7 @@ h3 { font-size: 14px; margin: 20px 0 6px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: baseline; }
 th { background: #eef0f3; font-weight: 600; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
 td.url, td.mono, pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 td.url { word-break: break-all; }

@@ -22,7 +22,8 @@ const callQueryParameters: Readonly<Record<string, string>> = {
 
 /** Names a `listCalls` query field by the query parameter that set it: `createdAt.gt` -> `filter[fields][created_at][gt]`. */
 export function callQueryParameterPath(path: string): string {
-  const [field = '', bound] = path.split('.');
+  const field = /^[A-Za-z]*/.exec(path)?.[0] ?? '';
+  const bound = /\.(gte?|lte?)$/.exec(path)?.[1];
   const known = callQueryParameters[field];
   if (known) return known;
   const snake = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

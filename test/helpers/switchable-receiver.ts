@@ -7,6 +7,8 @@ export interface SwitchableReceiver {
   url: string;
   /** The status every request gets from now on. */
   status: number;
+  /** The body every request gets from now on; by default a short word on the status. */
+  body: string | null;
   /** Bodies received, in order. */
   readonly bodies: string[];
   readonly requests: IncomingMessage[];
@@ -20,6 +22,7 @@ export async function startReceiver(status = 200): Promise<SwitchableReceiver> {
   const receiver: SwitchableReceiver = {
     url: '',
     status,
+    body: null,
     bodies,
     requests,
     close: async () => {
@@ -35,7 +38,7 @@ export async function startReceiver(status = 200): Promise<SwitchableReceiver> {
       bodies.push(Buffer.concat(chunks).toString('utf8'));
       requests.push(request);
       response.writeHead(receiver.status, { 'content-type': 'text/plain' });
-      response.end(receiver.status < 300 ? 'thanks' : 'receiver is down');
+      response.end(receiver.body ?? (receiver.status < 300 ? 'thanks' : 'receiver is down'));
     });
   });
   server.listen(0, '127.0.0.1');
