@@ -1,6 +1,6 @@
 import { ApiError, buildClient, type Client } from '@datocms/cma-client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret, WebhookManager } from '../src/index.js';
+import { generateSecret, MemoryRepository, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './helpers/admin-server.js';
 import { localTransport } from './helpers/local-transport.js';
 
@@ -278,5 +278,30 @@ describe('webhook errors', () => {
     const endpoint = await send('GET', '/nothing-here');
     expect(endpoint.status).toBe(404);
     expect(endpoint.body.data[0].attributes.code).toBe('INVALID_ENDPOINT');
+  });
+
+  it('answers 500 with nothing revealed when something unexpected fails, and reports it', async () => {
+    class BrokenRepository extends MemoryRepository {
+      override async listWebhooks(): Promise<never> {
+        throw new Error('connection to db-7 refused');
+      }
+    }
+    const broken = new WebhookManager({ repository: new BrokenRepository() });
+    const reported: unknown[] = [];
+    const brokenServer = await startAdminServer(broken, {
+      onError: (error) => reported.push(error),
+    });
+    try {
+      for (const path of ['/webhooks', '/activity']) {
+        const response = await fetch(`${brokenServer.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${adminToken}` },
+        });
+        expect(response.status).toBe(500);
+        expect(await response.text()).not.toContain('db-7');
+      }
+      expect(reported).toHaveLength(2);
+    } finally {
+      await brokenServer.close();
+    }
   });
 });

@@ -13,8 +13,9 @@ a:hover { text-decoration: underline; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: baseline; }
 th { background: #eef0f3; font-weight: 600; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
-td.url, td.mono, pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-td.url { word-break: break-all; }
+.mono, td.url, pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+td.url, td.mono { word-break: break-all; }
+table.headers th { text-transform: none; letter-spacing: 0; width: 16em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: #1d232b; }
 pre { background: #fff; border: 1px solid var(--line); padding: 10px; overflow: auto; max-height: 320px; white-space: pre-wrap; word-break: break-word; margin: 0; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .status-success { background: #dcf3e3; color: #17693a; }

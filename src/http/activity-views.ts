@@ -60,7 +60,7 @@ function pretty(payload: string | null): string {
 
 function headerTable(headers: Record<string, string> | null): SafeHtml {
   if (!headers || Object.keys(headers).length === 0) return html`<p class="muted">None.</p>`;
-  return html`<table>
+  return html`<table class="headers">
     <tbody>
       ${Object.entries(headers).map(
         ([name, value]) =>

@@ -109,6 +109,14 @@ export function createManagementHandler(
     allowedOrigins: options.allowedOrigins ?? [],
   });
   const isPagePath = (path: string) => path === pageBase || path.startsWith(`${pageBase}/`);
+  /** A refusal or failure: a short HTML page on the activity log's paths, an api_error elsewhere. */
+  const failure = (path: string, status: number, code: string, title: string) =>
+    isPagePath(path)
+      ? new Response(messagePage(pageBase, title, `${status} ${title}.`).toString(), {
+          status,
+          headers: { 'Content-Type': 'text/html; charset=utf-8' },
+        })
+      : apiErrorResponse(status, [{ code, details: {} }]);
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -119,42 +127,20 @@ export function createManagementHandler(
     const verdict = await authorizationVerdict(options.authorize, c.req.raw, onError);
     if (verdict === 'allowed') return next();
     // The same answer whatever was asked: it reveals neither routes nor ids.
-    const status = verdict === 'forbidden' ? 403 : 401;
-    const response = isPagePath(c.req.path)
-      ? new Response(
-          messagePage(
-            pageBase,
-            status === 403 ? 'Forbidden' : 'Unauthorized',
-            'Access denied.',
-          ).toString(),
-          { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } },
-        )
-      : apiErrorResponse(status, [
-          {
-            code: status === 403 ? apiErrorCodes.forbidden : apiErrorCodes.unauthorized,
-            details: {},
-          },
-        ]);
-    if (status === 401 && options.wwwAuthenticate) {
-      response.headers.set('WWW-Authenticate', options.wwwAuthenticate);
+    if (verdict === 'forbidden') {
+      return failure(c.req.path, 403, apiErrorCodes.forbidden, 'Forbidden');
     }
+    const response = failure(c.req.path, 401, apiErrorCodes.unauthorized, 'Unauthorized');
+    if (options.wwwAuthenticate) response.headers.set('WWW-Authenticate', options.wwwAuthenticate);
     return response;
   });
   app.get(basePath === '' ? '/' : basePath, (c) => c.redirect(pageBase, 302));
   app.route(pageBase, activityRoutes(manager, { pageBase, pageSize, maxBodyBytes, csrf }));
   app.route(basePath === '' ? '/' : basePath, apiRoutes(manager, { maxBodyBytes }));
-
-  app.notFound((c) =>
-    isPagePath(c.req.path)
-      ? new Response(messagePage(pageBase, 'Not found', 'There is no such page.').toString(), {
-          status: 404,
-          headers: { 'Content-Type': 'text/html; charset=utf-8' },
-        })
-      : apiErrorResponse(404, [{ code: apiErrorCodes.invalidEndpoint, details: {} }]),
-  );
-  app.onError((error) => {
+  app.notFound((c) => failure(c.req.path, 404, apiErrorCodes.invalidEndpoint, 'Not found'));
+  app.onError((error, c) => {
     onError(error);
-    return apiErrorResponse(500, [{ code: apiErrorCodes.internal, details: {} }]);
+    return failure(c.req.path, 500, apiErrorCodes.internal, 'Internal error');
   });
 
   return async (request) => app.fetch(request);
