@@ -5,7 +5,6 @@ import {
   HooklineStateError,
   HooklineValidationError,
 } from '../errors.js';
-import { securityHeaders } from './content-security-policy.js';
 
 /** One entry of a DatoCMS error document. */
 export interface ApiErrorEntry {
@@ -39,11 +38,11 @@ export const apiErrorCodes = {
 
 export const jsonContentType = 'application/json; charset=utf-8';
 
-/** A JSON API answer with the handler's security headers. */
+/** A JSON API answer; the handler adds its security headers to every response. */
 export function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { ...securityHeaders, 'Content-Type': jsonContentType },
+    headers: { 'Content-Type': jsonContentType },
   });
 }
 

@@ -48,7 +48,8 @@ export interface ManagementHandlerOptions {
 /** A Fetch API request handler: mount it with `toNodeListener`, or hand it Requests directly. */
 export type ManagementHandler = (request: Request) => Promise<Response>;
 
-const basePathPattern = /^(\/[A-Za-z0-9._~!$&'()+,;=@-]+)*$/;
+// Plain segments only: the path becomes part of the router's patterns and of the page's links.
+const basePathPattern = /^(\/[A-Za-z0-9._~-]+)*$/;
 
 function checkOptions(options: ManagementHandlerOptions | undefined): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
