@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WebhookManager } from '../src/index.js';
 import { describeTemplateProblem, renderCustomPayload } from '../src/payload/custom-payload.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { recordEvent, webhookInput } from './helpers/fixtures.js';
+import { recordEvent, webhookInput } from './support/fixtures.js';
 
 describe('renderCustomPayload', () => {
   it('escapes values for JSON strings, not HTML', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryRepository, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { WebhookCache } from '../src/triggers/webhook-cache.js';
-import { webhookInput } from './helpers/fixtures.js';
+import { webhookInput } from './support/fixtures.js';
 
 describe('WebhookCache.get', () => {
   it('looks a webhook missing from its snapshot up in the repository', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type UndiciTransport, WebhookManager } from '../src/index.js';
-import { recordEvent, webhookInput } from './helpers/fixtures.js';
-import { localTransport } from './helpers/local-transport.js';
-import { type Receiver, startReceiver } from './helpers/receiver.js';
+import { recordEvent, webhookInput } from './support/fixtures.js';
+import { localTransport } from './support/local-transport.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 
 let receiver: Receiver;
 let transport: UndiciTransport;
@@ -22,14 +22,14 @@ afterEach(async () => {
 
 describe('WebhookManager delivery over real HTTP', () => {
   it('posts DatoCMS’s default body once per matching webhook', async () => {
-    const first = await manager.createWebhook(webhookInput(receiver.url('/first')));
+    const first = await manager.createWebhook(webhookInput(`${receiver.url}/first`));
     await manager.createWebhook(
-      webhookInput(receiver.url('/second'), {
+      webhookInput(`${receiver.url}/second`, {
         events: [{ entityType: 'item', eventTypes: ['publish'] }],
       }),
     );
     await manager.createWebhook(
-      webhookInput(receiver.url('/uploads'), { events: [{ entityType: 'upload' }] }),
+      webhookInput(`${receiver.url}/uploads`, { events: [{ entityType: 'upload' }] }),
     );
     await manager.start();
 
@@ -43,7 +43,7 @@ describe('WebhookManager delivery over real HTTP', () => {
     expect(request?.method).toBe('POST');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['user-agent']).toMatch(/^hookline\/\d+\.\d+\.\d+/);
-    expect(JSON.parse(request?.body ?? '')).toEqual({
+    expect(JSON.parse(request?.body.toString() ?? '')).toEqual({
       webhook_id: first.id,
       webhook_call_id: calls[0]?.id,
       environment: 'main',
@@ -66,12 +66,12 @@ describe('WebhookManager delivery over real HTTP', () => {
 
   it('includes and excludes by filters', async () => {
     await manager.createWebhook(
-      webhookInput(receiver.url('/blog'), {
+      webhookInput(`${receiver.url}/blog`, {
         events: [{ entityType: 'item', filters: [{ entityType: 'item_type', entityIds: ['44'] }] }],
       }),
     );
     await manager.createWebhook(
-      webhookInput(receiver.url('/sandbox'), {
+      webhookInput(`${receiver.url}/sandbox`, {
         events: [
           { entityType: 'item', filters: [{ entityType: 'environment', entityIds: ['sandbox'] }] },
         ],
@@ -84,16 +84,17 @@ describe('WebhookManager delivery over real HTTP', () => {
     await manager.idle();
 
     const entityIds = (path: string) =>
-      receiver.requestsTo(path).map((request) => JSON.parse(request.body).entity.id);
+      receiver.requestsTo(path).map((request) => JSON.parse(request.body.toString()).entity.id);
     expect(entityIds('/blog')).toEqual(['1']);
     expect(entityIds('/sandbox')).toEqual(['3']);
   });
 
   it('logs every delivery with its request and response', async () => {
-    receiver.respond = (_request, response) =>
+    receiver.handle((_request, response) => {
       response.writeHead(201, { 'x-receiver': 'yes' }).end('created');
+    });
     const hook = await manager.createWebhook(
-      webhookInput(receiver.url('/log'), { headers: { 'X-Site': 'blog' } }),
+      webhookInput(`${receiver.url}/log`, { headers: { 'X-Site': 'blog' } }),
     );
     await manager.start();
     const [created] = await manager.dispatch(recordEvent('create', '9', '44'));
@@ -105,7 +106,7 @@ describe('WebhookManager delivery over real HTTP', () => {
       entityType: 'item',
       eventType: 'create',
       status: 'success',
-      requestUrl: receiver.url('/log'),
+      requestUrl: `${receiver.url}/log`,
       responseStatus: 201,
       responsePayload: 'created',
       error: null,
@@ -137,11 +138,11 @@ describe('WebhookManager delivery over real HTTP', () => {
 
   it('reschedules a failing endpoint and succeeds on an auto-retry', async () => {
     let failuresLeft = 2;
-    receiver.respond = (_request, response) => {
+    receiver.handle((_request, response) => {
       const status = failuresLeft-- > 0 ? 500 : 200;
       response.writeHead(status).end(String(status));
-    };
-    await manager.createWebhook(webhookInput(receiver.url('/flaky')));
+    });
+    await manager.createWebhook(webhookInput(`${receiver.url}/flaky`));
     const statuses: string[] = [];
     manager.on('call:rescheduled', ({ call }) => statuses.push(call.status));
     manager.on('call:succeeded', ({ call }) => statuses.push(call.status));
@@ -163,13 +164,17 @@ describe('WebhookManager delivery over real HTTP', () => {
       ['auto_retry', 200],
     ]);
     expect(
-      receiver.requests.map((request) => JSON.parse(request.body).attempted_auto_retries_count),
+      receiver.requests.map(
+        (request) => JSON.parse(request.body.toString()).attempted_auto_retries_count,
+      ),
     ).toEqual([0, 1, 2]);
   });
 
   it('fails once the schedule is used up, then a resend delivers and is recorded', async () => {
-    receiver.respond = (_request, response) => response.writeHead(503).end('down');
-    await manager.createWebhook(webhookInput(receiver.url('/down')));
+    receiver.handle((_request, response) => {
+      response.writeHead(503).end('down');
+    });
+    await manager.createWebhook(webhookInput(`${receiver.url}/down`));
     await manager.start();
     const [created] = await manager.dispatch(recordEvent('update', '1', '44'));
     await manager.idle({ includeRetries: true });
@@ -182,7 +187,9 @@ describe('WebhookManager delivery over real HTTP', () => {
     });
     expect(failed.error).toMatchObject({ code: 'HTTP_ERROR' });
 
-    receiver.respond = (_request, response) => response.writeHead(200).end('back');
+    receiver.handle((_request, response) => {
+      response.writeHead(200).end('back');
+    });
     const resent = await manager.resendCall(failed.id);
     expect(resent).toMatchObject({
       status: 'success',
@@ -200,7 +207,9 @@ describe('WebhookManager delivery over real HTTP', () => {
       'resend',
     ]);
     expect(
-      new Set(receiver.requests.map((request) => JSON.parse(request.body).webhook_call_id)),
+      new Set(
+        receiver.requests.map((request) => JSON.parse(request.body.toString()).webhook_call_id),
+      ),
     ).toEqual(new Set([failed.id]));
   });
 
@@ -209,11 +218,11 @@ describe('WebhookManager delivery over real HTTP', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    receiver.respond = (_request, response) => {
+    receiver.handle((_request, response) => {
       held.then(() => response.writeHead(200).end('late'));
-    };
+    });
     const repository = manager.repository;
-    await manager.createWebhook(webhookInput(receiver.url('/slow')));
+    await manager.createWebhook(webhookInput(`${receiver.url}/slow`));
     await manager.start();
     const calls = await Promise.all(
       Array.from({ length: 5 }, (_, index) =>
@@ -234,9 +243,9 @@ describe('WebhookManager delivery over real HTTP', () => {
     await successor.stop();
     const { calls: settled } = await successor.listCalls({ limit: 10 });
     expect(settled.map((call) => call.status)).toEqual(Array(5).fill('success'));
-    expect(new Set(receiver.requests.map((request) => JSON.parse(request.body).entity.id))).toEqual(
-      new Set(calls.flat().map((call) => call.event.entity.id)),
-    );
+    expect(
+      new Set(receiver.requests.map((request) => JSON.parse(request.body.toString()).entity.id)),
+    ).toEqual(new Set(calls.flat().map((call) => call.event.entity.id)));
     expect(receiver.requests).toHaveLength(5);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRepository, type Repository, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { recordEvent, webhookInput } from './helpers/fixtures.js';
+import { recordEvent, webhookInput } from './support/fixtures.js';
 
 /** The same repository without change notifications, as a third-party adapter might be. */
 function withoutNotifications(repository: Repository): Repository {

@@ -6,7 +6,7 @@ import {
   WebhookManager,
 } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { webhookInput } from './helpers/fixtures.js';
+import { webhookInput } from './support/fixtures.js';
 
 function newManager() {
   return new WebhookManager({ transport: new RecordingTransport() });

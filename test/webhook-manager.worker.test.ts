@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type HooklineEvents, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { recordEvent, webhookInput } from './helpers/fixtures.js';
+import { recordEvent, webhookInput } from './support/fixtures.js';
 
 /** A transport whose replies wait until released, counting how many requests are open at once. */
 function gatedTransport() {

@@ -22,6 +22,8 @@ export interface Receiver {
   url: string;
   port: number;
   requests: ReceivedRequest[];
+  /** The requests whose path is `path`. */
+  requestsTo(path: string): ReceivedRequest[];
   /** Replaces how requests are answered (default: 200 "ok"). */
   handle(handler: ReceiverHandler): void;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startReceiver(handler?: ReceiverHandler): Promise<Receiver
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    requestsTo: (path) => requests.filter((request) => request.url === path),
     handle(next) {
       current = next;
     },
