@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   const selected = cases.filter((spec) => !args.onlyNames || args.onlyNames.includes(spec.name));
   const results: BenchResult[] = [];
   const skipped: string[] = [];
+  const failed: string[] = [];
   try {
     for (const spec of selected) {
       if (spec.needsDatabase && postgres === null) {
@@ -126,8 +127,12 @@ async function main(): Promise<void> {
       }
       process.stdout.write(`running ${spec.name}${args.quick ? ' (quick)' : ''}...\n`);
       const caseStarted = Date.now();
-      results.push(await runOne(spec, context, args.cpuProf));
-      process.stdout.write(`  done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
+      try {
+        results.push(await runOne(spec, context, args.cpuProf));
+        process.stdout.write(`  done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
+      } catch (error) {
+        failed.push(`${spec.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   } finally {
     receiver.child.kill();
@@ -147,6 +152,12 @@ async function main(): Promise<void> {
     `machine: ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, PostgreSQL ${postgres ?? 'n/a'}\n`,
   );
 
+  if (failed.length > 0) {
+    for (const line of failed) process.stdout.write(`FAILED ${line}\n`);
+    process.stdout.write('a benchmark failed: bench/results.json left unchanged\n');
+    process.exitCode = 1;
+    return;
+  }
   if (args.onlyNames) {
     process.stdout.write('--only given: bench/results.json left unchanged\n');
     return;
