@@ -105,7 +105,10 @@ export interface Repository<Transaction = unknown> {
    * `pending` or `rescheduled`. Lets idle workers sleep exactly as long as they can.
    */
   nextDueAt(): Promise<Date | null>;
-  /** Deletes settled (`success` or `failed`) calls created before `olderThan`; returns how many. */
+  /**
+   * Deletes settled (`success` or `failed`) calls created before `olderThan`, with their attempts,
+   * unless an unexpired lease holds them (a resend under way); returns how many.
+   */
   pruneCalls(options: { olderThan: Date }): Promise<number>;
 
   /**
