@@ -183,7 +183,10 @@ describe('PostgresRepository options', () => {
     const borrowed = await migratedRepository('pools');
     await borrowed.close();
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    const owner = new PostgresRepository({ connectionString: databaseUrl, schema: borrowed.schema });
+    const owner = new PostgresRepository({
+      connectionString: databaseUrl,
+      schema: borrowed.schema,
+    });
     expect(await owner.listWebhooks()).toEqual([]);
     await owner.close();
     await expect(owner.listWebhooks()).rejects.toThrow();
@@ -203,7 +206,7 @@ describe('PostgresRepository.subscribe', () => {
       new Promise<void>((resolve) => waiting.push({ kind, resolve }));
   }
 
-  it('tells listeners about other processes\' changes, and reconnects after losing the connection', async () => {
+  it("tells listeners about other processes' changes, and reconnects after losing the connection", async () => {
     const listening = await migratedRepository('notify');
     const errors: unknown[] = [];
     const repository = new PostgresRepository({
@@ -213,7 +216,11 @@ describe('PostgresRepository.subscribe', () => {
       onError: (error) => errors.push(error),
     });
     closing.push(repository);
-    const other = new PostgresRepository({ connectionString: databaseUrl, schema: listening.schema, poolSize: 1 });
+    const other = new PostgresRepository({
+      connectionString: databaseUrl,
+      schema: listening.schema,
+      poolSize: 1,
+    });
     closing.push(other);
     const next = collect(repository);
 
