@@ -252,3 +252,63 @@ describe('PostgresRepository.subscribe', () => {
     await afterReconnect;
   });
 });
+
+describe('PostgresRepository.completeAttempt in batches', () => {
+  it('settles the rest of a batch when one input fails', async () => {
+    const repository = await migratedRepository('batch');
+    const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
+    await manager.createWebhook({
+      name: 'batch',
+      url: 'https://example.com/hook',
+      events: [{ entityType: 'item' }],
+    });
+    const calls = await Promise.all(Array.from({ length: 6 }, () => manager.dispatch(event)));
+    const now = new Date();
+    const claimed = await repository.claimDueCalls({
+      now,
+      limit: 10,
+      leaseToken: 'lease',
+      leaseMs: 60_000,
+      perWebhookLimit: 10,
+      heldByWebhook: new Map(),
+    });
+    expect(claimed).toHaveLength(6);
+    const attempt = (id: string, callId: string) => ({
+      id,
+      callId,
+      trigger: 'dispatch' as const,
+      startedAt: now,
+      requestUrl: null,
+      requestHeaders: null,
+      requestPayload: null,
+      responseStatus: 200,
+      responseHeaders: null,
+      responsePayload: null,
+      error: null,
+      durationMs: 3,
+    });
+    const results = await Promise.allSettled(
+      calls.flat().map((call, n) =>
+        repository.completeAttempt({
+          callId: call.id,
+          leaseToken: 'lease',
+          // The last two reuse one attempt id: the batch holding both fails, and so does one of them.
+          attempt: attempt(n >= 4 ? 'same-attempt' : `attempt-${n}`, call.id),
+          update: {
+            ...attempt('', call.id),
+            status: 'success',
+            lastSentAt: now,
+            nextRetryAt: null,
+            attemptedAutoRetriesCount: 0,
+            attemptsCount: 1,
+          },
+        }),
+      ),
+    );
+    const statuses = results.map((result) => result.status);
+    expect(statuses.slice(0, 4)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(statuses.slice(4).sort()).toEqual(['fulfilled', 'rejected']);
+    const { total } = await manager.listCalls({ status: 'success' });
+    expect(total).toBe(5);
+  });
+});

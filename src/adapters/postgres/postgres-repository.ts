@@ -29,7 +29,9 @@ import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { type MigrationResult, migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { claimCallSql, claimDueCallsSql, nextDueAtSql } from './sql/claim-due-calls.js';
 import { completeAttemptSql } from './sql/complete-attempt.js';
+import { completeAttemptsArrays, completeAttemptsSql } from './sql/complete-attempts.js';
 import { insertCallsSql } from './sql/insert-calls.js';
+import { StatementBatcher } from './statement-batcher.js';
 
 /**
  * The host's open transaction, as `dispatch(event, { transaction })` takes it: the `pg` client
@@ -53,6 +55,8 @@ export interface PostgresRepositoryOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Completion statements running at once; more calls finishing meanwhile wait and join a batch. */
+const completionsInFlight = 2;
 const schemaPattern = /^[A-Za-z_][A-Za-z0-9_]{0,49}$/;
 
 /** `pg` already parses both, unless the host changed its global type parsers. */
@@ -94,6 +98,7 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
   readonly #channel: string;
   readonly #feed: PostgresChangeFeed;
   readonly #sql: ReturnType<typeof statements>;
+  readonly #completions: StatementBatcher<CompleteAttemptInput, WebhookCall | null>;
 
   constructor(options: PostgresRepositoryOptions) {
     const schema = options.schema ?? 'hookline';
@@ -123,6 +128,12 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
     this.#channel = `hookline.${schema}`;
     this.#feed = new PostgresChangeFeed(this.#pool, this.#channel, onError);
     this.#sql = statements(quoteIdentifier(schema));
+    // Attempts that finish while others are being recorded are recorded together, in one commit.
+    this.#completions = new StatementBatcher((inputs) => this.#completeMany(inputs), {
+      maxBatch: 100,
+      maxInFlight: completionsInFlight,
+      canJoin: (batch, input) => !batch.some((other) => other.callId === input.callId),
+    });
   }
 
   /** Creates or updates hookline's tables; idempotent and safe when processes run it at once. */
@@ -277,6 +288,50 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
   }
 
   async completeAttempt(input: CompleteAttemptInput): Promise<WebhookCall | null> {
+    return this.#completions.push(input);
+  }
+
+  async #completeMany(
+    inputs: CompleteAttemptInput[],
+  ): Promise<PromiseSettledResult<WebhookCall | null>[]> {
+    if (inputs.length === 1) {
+      return Promise.allSettled([this.#completeOne(inputs[0] as CompleteAttemptInput)]);
+    }
+    const columns = Array.from({ length: completeAttemptsArrays }, (): unknown[] => []);
+    for (const input of inputs) {
+      const attempt = input.attempt
+        ? attemptValues(input.attempt, encoder).filter((_, index) => index !== 1)
+        : attemptColumns.slice(1).map(() => null);
+      const values = [
+        input.callId,
+        input.leaseToken,
+        ...attempt,
+        ...callUpdateValues(input.update, encoder),
+      ];
+      values.forEach((value, index) => {
+        columns[index]?.push(value);
+      });
+    }
+    let result: QueryResult<Row>;
+    try {
+      result = await this.#run('complete_attempts', this.#sql.completeAttempts, [
+        ...columns,
+        this.#channel,
+      ]);
+    } catch {
+      // One input's failure (its call deleted meanwhile, say) must not fail the others.
+      return Promise.allSettled(inputs.map((input) => this.#completeOne(input)));
+    }
+    const updated = new Map(
+      result.rows.map((row) => [row.id as string, decodeCall(row, codec)] as const),
+    );
+    return inputs.map((input) => ({
+      status: 'fulfilled',
+      value: updated.get(input.callId) ?? null,
+    }));
+  }
+
+  async #completeOne(input: CompleteAttemptInput): Promise<WebhookCall | null> {
     const attempt = input.attempt
       ? attemptValues(input.attempt, encoder)
       : attemptColumns.map(() => null);
@@ -378,6 +433,7 @@ function statements(schema: string) {
     claimDueCalls: claimDueCallsSql(s, quotedColumns(callColumns, 'c.')),
     claimCall: claimCallSql(s, callList),
     completeAttempt: completeAttemptSql(s, callList),
+    completeAttempts: completeAttemptsSql(s, quotedColumns(callColumns, 'c.')),
     listAttempts: `
       SELECT ${quotedColumns(attemptColumns)} FROM ${s}.attempts
       WHERE call_id = $1 ORDER BY position`,

@@ -233,6 +233,62 @@ export function describeClaims(context: ConformanceContext): void {
       expect(await repository.listAttempts('c1')).toEqual([]);
     });
 
+    it('settles calls completed at the same moment, each by its own lease', async () => {
+      const repository = context.repository;
+      const calls = Array.from({ length: 12 }, (_, n) =>
+        makeCall(`c${String(n).padStart(2, '0')}`, 'wa', { createdAt: at(n) }),
+      );
+      await repository.insertCalls(calls);
+      const claimed = await repository.claimDueCalls(claimAll(at(100), 'lease'));
+      expect(claimed).toHaveLength(12);
+      const results = await Promise.all([
+        ...calls.map((call, n) =>
+          repository.completeAttempt({
+            callId: call.id,
+            // Every third presents a token that does not hold the call.
+            leaseToken: n % 3 === 2 ? 'stale' : 'lease',
+            attempt: n % 4 === 3 ? null : makeAttempt(`a${n}`, call.id),
+            update:
+              n % 2 === 0
+                ? successUpdate(call, at(200 + n))
+                : rescheduleUpdate(call, at(200 + n), at(90_000 + n)),
+          }),
+        ),
+        repository.completeAttempt({
+          callId: 'missing',
+          leaseToken: 'lease',
+          attempt: makeAttempt('a-missing', 'missing'),
+          update: successUpdate(makeCall('missing', 'wa'), at(0)),
+        }),
+      ]);
+      expect(results.map((result) => result?.status ?? null)).toEqual([
+        'success',
+        'rescheduled',
+        null,
+        'rescheduled',
+        'success',
+        null,
+        'success',
+        'rescheduled',
+        null,
+        'rescheduled',
+        'success',
+        null,
+        null,
+      ]);
+      for (const [n, call] of calls.entries()) {
+        const stored = await repository.getCall(call.id);
+        expect(stored?.status).toBe(results[n]?.status ?? 'pending');
+        expect((await repository.listAttempts(call.id)).map((attempt) => attempt.id)).toEqual(
+          n % 4 === 3 ? [] : [`a${n}`],
+        );
+      }
+      expect(results[1]).toEqual({
+        ...calls[1],
+        ...rescheduleUpdate(calls[1] ?? makeCall('x', 'wa'), at(201), at(90_001)),
+      });
+    });
+
     it('makes a rescheduled call due again at its retry time', async () => {
       const repository = context.repository;
       const call = makeCall('c1', 'wa');
