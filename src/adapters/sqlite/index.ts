@@ -3,8 +3,4 @@ export {
   type SqliteMigrationResult,
   sqliteMigrations,
 } from './sqlite-migrations.js';
-export {
-  SqliteRepository,
-  type SqliteRepositoryOptions,
-  type SqliteTransaction,
-} from './sqlite-repository.js';
+export { SqliteRepository, type SqliteRepositoryOptions } from './sqlite-repository.js';

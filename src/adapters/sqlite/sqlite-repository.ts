@@ -28,12 +28,6 @@ import {
 } from '../shared/row-codec.js';
 import { migrateSqlite, type SqliteMigrationResult } from './sqlite-migrations.js';
 
-/**
- * The host's open transaction, as `dispatch(event, { transaction })` takes it: the host's own
- * better-sqlite3 connection to the same file, inside a transaction (`BEGIN` was run on it).
- */
-export type SqliteTransaction = Database;
-
 export interface SqliteRepositoryOptions {
   /** The database file; it is created if missing. Several processes may open the same file. */
   filename: string;
@@ -122,10 +116,9 @@ interface DueRow {
  * SQLite serialises, so a leased call is never handed to two claimers. Run `migrate()` once before
  * use (it is safe to run from every process at start-up).
  */
-export class SqliteRepository implements Repository<SqliteTransaction> {
+export class SqliteRepository implements Repository {
   readonly #db: Database;
   readonly #statements = new Map<StatementName, Statement>();
-  readonly #hostStatements = new WeakMap<Database, Statement>();
   readonly #listeners = new Set<(change: RepositoryChange) => void>();
   readonly #changeCheckMs: number;
   #changeTimer: NodeJS.Timeout | null = null;
@@ -189,24 +182,28 @@ export class SqliteRepository implements Repository<SqliteTransaction> {
     return (this.#get('listWebhooks').all() as Row[]).map((row) => decodeWebhook(row, codec));
   }
 
-  async insertCalls(
-    calls: readonly WebhookCall[],
-    context?: InsertCallsContext<SqliteTransaction>,
-  ): Promise<void> {
-    if (calls.length === 0) return;
-    const host = context?.transaction;
-    if (host !== undefined) {
-      // The host's transaction makes the inserts atomic; they become visible when it commits.
-      const insert = this.#hostInsert(host);
-      for (const call of calls) insert.run(...callValues(call, encoder));
-    } else {
-      const insert = this.#get('insertCall');
-      this.#db
-        .transaction(() => {
-          for (const call of calls) insert.run(...callValues(call, encoder));
-        })
-        .immediate();
+  /**
+   * Refuses `context.transaction`: better-sqlite3 is synchronous, so a host transaction left open
+   * across `await dispatch()` would block this process's other connection (and its worker) until
+   * the busy timeout. Dispatch after the host's commit instead.
+   */
+  async insertCalls(calls: readonly WebhookCall[], context?: InsertCallsContext): Promise<void> {
+    if (context?.transaction !== undefined) {
+      throw new HooklineValidationError('dispatch options', [
+        {
+          path: 'transaction',
+          message:
+            'SqliteRepository cannot write inside the host transaction; dispatch after it commits',
+        },
+      ]);
     }
+    if (calls.length === 0) return;
+    const insert = this.#get('insertCall');
+    this.#db
+      .transaction(() => {
+        for (const call of calls) insert.run(...callValues(call, encoder));
+      })
+      .immediate();
     this.#notify({ kind: 'calls' });
   }
 
@@ -325,25 +322,6 @@ export class SqliteRepository implements Repository<SqliteTransaction> {
       this.#statements.set(name, statement);
     }
     return statement;
-  }
-
-  #hostInsert(host: unknown): Statement {
-    const db = host as Partial<Database> | null;
-    if (typeof db?.prepare !== 'function' || db.inTransaction !== true) {
-      throw new HooklineValidationError('dispatch options', [
-        {
-          path: 'transaction',
-          message: 'must be a better-sqlite3 Database on which a transaction is open',
-        },
-      ]);
-    }
-    const database = db as Database;
-    let insert = this.#hostStatements.get(database);
-    if (!insert) {
-      insert = database.prepare(sql.insertCall);
-      this.#hostStatements.set(database, insert);
-    }
-    return insert;
   }
 
   #writeWebhook(write: () => { changes: number }, webhook: Webhook): boolean {
