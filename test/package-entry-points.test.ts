@@ -57,7 +57,7 @@ describe('package entry points', () => {
     for (const [subpath, folder] of [
       ['./postgres', 'postgres'],
       ['./sqlite', 'sqlite'],
-    ]) {
+    ] as const) {
       expect(manifest.exports[subpath]).toEqual({
         types: `./dist/adapters/${folder}/index.d.ts`,
         default: `./dist/adapters/${folder}/index.js`,
