@@ -65,12 +65,11 @@ export const postgresMigrations: readonly PostgresMigration[] = [
           END
         ) STORED
       );
-      -- Claiming: each webhook's waiting calls, earliest due first.
+      -- Claiming and nextDueAt: each webhook's waiting calls, earliest due first. (No index on the
+      -- due time alone: the planner would walk it past one webhook's backlog to find another's.)
       CREATE INDEX calls_waiting_by_webhook ON ${s}.calls (webhook_id, due_at, id)
         WHERE status IN ('pending', 'rescheduled');
-      -- nextDueAt: the earliest waiting call overall, and the few calls under a lease.
-      CREATE INDEX calls_waiting_by_due ON ${s}.calls (due_at)
-        WHERE status IN ('pending', 'rescheduled');
+      -- nextDueAt: the few calls under a lease (in flight, or left by a crashed process).
       CREATE INDEX calls_leased ON ${s}.calls (lease_expires_at)
         WHERE lease_token IS NOT NULL;
       -- The call log: newest first, overall and per webhook (this one also serves the cascade).

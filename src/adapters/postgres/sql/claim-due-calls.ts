@@ -46,15 +46,20 @@ export function claimCallSql(s: string, returning: string): string {
 
 /**
  * The earliest moment a waiting call becomes claimable: its due time, or its lease's expiry when
- * that is later. Unleased calls come from the due index; leased ones are few (in flight, or left
- * by a crashed process) and come from their own index.
+ * that is later. Unleased calls: the earliest of each webhook's earliest, read from its index range
+ * (as claiming does); leased calls are few (in flight, or left by a crashed process) and have their
+ * own index.
  */
 export function nextDueAtSql(s: string): string {
   return `
     SELECT least(
-      (SELECT due_at FROM ${s}.calls
-        WHERE status IN ('pending', 'rescheduled') AND lease_token IS NULL
-        ORDER BY due_at LIMIT 1),
+      (SELECT min(first.due_at) FROM ${s}.webhooks w
+        CROSS JOIN LATERAL (
+          SELECT c.due_at FROM ${s}.calls c
+          WHERE c.webhook_id = w.id AND c.status IN ('pending', 'rescheduled')
+            AND c.lease_token IS NULL
+          ORDER BY c.due_at LIMIT 1
+        ) first),
       (SELECT min(greatest(due_at, lease_expires_at)) FROM ${s}.calls
         WHERE lease_token IS NOT NULL AND status IN ('pending', 'rescheduled'))
     ) AS next_due_at`;
