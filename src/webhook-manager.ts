@@ -34,9 +34,9 @@ import type {
 } from './types.js';
 import { hooklineVersion } from './version.js';
 
-export interface WebhookManagerOptions {
+export interface WebhookManagerOptions<Transaction = unknown> {
   /** Where webhooks, calls and attempts live. Default: `new MemoryRepository()`. */
-  repository?: Repository;
+  repository?: Repository<Transaction>;
   /** Sends the HTTP requests. Default: `new UndiciTransport()`. */
   transport?: Transport;
   /** Attempts in flight at once, across all webhooks. Default: 10. */
@@ -68,12 +68,12 @@ export interface WebhookManagerOptions {
 }
 
 /** Options of `dispatch`. */
-export interface DispatchOptions {
+export interface DispatchOptions<Transaction = unknown> {
   /**
    * The host's open transaction, passed to the repository's `insertCalls` so the calls commit or roll
    * back with the change that caused them. Its type is the repository's (a `pg` client for Postgres).
    */
-  transaction?: unknown;
+  transaction?: Transaction;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -99,8 +99,8 @@ function checkSchedule(schedule: readonly number[]): readonly number[] {
  * The entry point: configure webhooks, dispatch events, and let the worker deliver them. One
  * manager per process; several processes may share one durable repository.
  */
-export class WebhookManager {
-  readonly repository: Repository;
+export class WebhookManager<Transaction = unknown> {
+  readonly repository: Repository<Transaction>;
   readonly transport: Transport;
   readonly catalog: Catalog;
   readonly #events = new EventHub();
@@ -114,7 +114,7 @@ export class WebhookManager {
   #unsubscribe: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
 
-  constructor(options: WebhookManagerOptions = {}) {
+  constructor(options: WebhookManagerOptions<Transaction> = {}) {
     this.repository = options.repository ?? new MemoryRepository();
     this.transport = options.transport ?? new UndiciTransport();
     this.catalog = options.catalog ?? defaultCatalog;
@@ -242,7 +242,10 @@ export class WebhookManager {
    * Persists one `pending` call for every enabled webhook the event matches and returns them; the
    * worker sends them. Nothing is sent before the calls are stored.
    */
-  async dispatch(input: WebhookEventInput, options: DispatchOptions = {}): Promise<WebhookCall[]> {
+  async dispatch(
+    input: WebhookEventInput,
+    options: DispatchOptions<Transaction> = {},
+  ): Promise<WebhookCall[]> {
     const parsed = parseOrThrow(this.#eventSchema, input, 'event');
     const event: WebhookEvent = { ...parsed, triggeredAt: parsed.triggeredAt ?? new Date() };
     const webhooks = (await this.#webhooks.index()).match(event);

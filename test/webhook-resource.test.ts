@@ -11,7 +11,7 @@ const stored: Webhook = {
   headers: { Authorization: 'Bearer abc123456', 'X-Site': 'blog' },
   httpBasicUser: null,
   httpBasicPassword: null,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  secret: 'whsec_LCHbdwo1UOi7csN6OJ8XJkTsl5ZTkw7y',
   customPayload: null,
   enabled: true,
   autoRetry: true,

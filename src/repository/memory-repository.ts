@@ -237,10 +237,13 @@ export class MemoryRepository implements Repository {
 
   async pruneCalls(options: { olderThan: Date }): Promise<number> {
     const limit = options.olderThan.getTime();
+    const now = Date.now();
     let pruned = 0;
     for (const [id, record] of this.#calls) {
       const settled = record.call.status === 'success' || record.call.status === 'failed';
-      if (settled && record.call.createdAt.getTime() < limit && record.leaseToken === null) {
+      // A lease that ran out holds nothing: a resend that crashed must not keep its call forever.
+      const leased = record.leaseToken !== null && record.leaseExpiresAt > now;
+      if (settled && record.call.createdAt.getTime() < limit && !leased) {
         this.#forget(id, record);
         pruned += 1;
       }

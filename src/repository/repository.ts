@@ -36,9 +36,12 @@ export interface CompleteAttemptInput {
 /** Something another process (or this one) changed; workers wake up and caches refresh on it. */
 export type RepositoryChange = { kind: 'calls' } | { kind: 'webhooks' };
 
-/** Passed through `dispatch(event, { transaction })` to `insertCalls`; its type is the adapter's. */
-export interface InsertCallsContext {
-  transaction?: unknown;
+/**
+ * Passed through `dispatch(event, { transaction })` to `insertCalls`. `Transaction` is the adapter's
+ * handle on the host's open transaction (a `pg` client for `PostgresRepository`).
+ */
+export interface InsertCallsContext<Transaction = unknown> {
+  transaction?: Transaction;
 }
 
 /**
@@ -49,8 +52,11 @@ export interface InsertCallsContext {
  * concurrent workers rely on: a call claimed under a lease is returned to no other claimer until the
  * lease expires, and only the holder of the current lease token can settle it. Validation, matching
  * and retry decisions belong to the manager; a repository never needs to know about them.
+ *
+ * `Transaction` is what `insertCalls` accepts as the host's open transaction; an adapter that cannot
+ * join one keeps the default and ignores it or refuses it.
  */
-export interface Repository {
+export interface Repository<Transaction = unknown> {
   /** Stores a new webhook. Throws `HooklineValidationError` (path `name`) if the name is taken. */
   insertWebhook(webhook: Webhook): Promise<void>;
   /** Replaces a stored webhook; `false` when it does not exist. Same name rule as `insertWebhook`. */
@@ -61,8 +67,15 @@ export interface Repository {
   /** Every webhook, oldest first. */
   listWebhooks(): Promise<Webhook[]>;
 
-  /** Persists new `pending` calls, atomically: all or none. Runs before anything is sent. */
-  insertCalls(calls: readonly WebhookCall[], context?: InsertCallsContext): Promise<void>;
+  /**
+   * Persists new `pending` calls, atomically: all or none. Runs before anything is sent. With
+   * `context.transaction`, the calls are written inside the host's transaction and exist only if it
+   * commits.
+   */
+  insertCalls(
+    calls: readonly WebhookCall[],
+    context?: InsertCallsContext<Transaction>,
+  ): Promise<void>;
   getCall(id: string): Promise<WebhookCall | null>;
   /** Filters, orders (nulls last, ties by id ascending) and pages calls; `total` ignores paging. */
   listCalls(query: CallQuery): Promise<{ calls: WebhookCall[]; total: number }>;
@@ -92,7 +105,10 @@ export interface Repository {
    * `pending` or `rescheduled`. Lets idle workers sleep exactly as long as they can.
    */
   nextDueAt(): Promise<Date | null>;
-  /** Deletes settled (`success` or `failed`) calls created before `olderThan`; returns how many. */
+  /**
+   * Deletes settled (`success` or `failed`) calls created before `olderThan`, with their attempts,
+   * unless an unexpired lease holds them (a resend under way); returns how many.
+   */
   pruneCalls(options: { olderThan: Date }): Promise<number>;
 
   /**

@@ -1,0 +1,142 @@
+import type { CallUpdate } from '../../repository/repository.js';
+import type { Attempt, Webhook, WebhookCall } from '../../types.js';
+
+/** A fixed origin with milliseconds, so every date checks millisecond precision. */
+export const t0 = Date.UTC(2026, 0, 15, 10, 0, 0, 123);
+export const at = (offsetMs: number): Date => new Date(t0 + offsetMs);
+
+export function makeWebhook(id: string, overrides: Partial<Webhook> = {}): Webhook {
+  return {
+    id,
+    name: `Webhook ${id}`,
+    url: `https://example.com/hooks/${id}`,
+    events: [
+      {
+        entityType: 'item',
+        eventTypes: ['publish', 'unpublish'],
+        filters: [{ entityType: 'item_type', entityIds: ['44', '45'] }],
+      },
+    ],
+    headers: { 'X-Site': 'blog', 'x-Ünïcode': 'värde ✓' },
+    httpBasicUser: 'user',
+    httpBasicPassword: 'password',
+    secret: 'whsec_LCHbdwo1UOi7csN6OJ8XJkTsl5ZTkw7y',
+    customPayload: '{"id":"{{webhook_call_id}}"}',
+    enabled: true,
+    autoRetry: true,
+    createdAt: at(0),
+    updatedAt: at(1),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    disabledReason: null,
+    failingSince: null,
+    ...overrides,
+  };
+}
+
+export function makeCall(id: string, webhookId: string, overrides: Partial<WebhookCall> = {}) {
+  const call: WebhookCall = {
+    id,
+    webhookId,
+    entityType: 'item',
+    eventType: 'publish',
+    event: {
+      entityType: 'item',
+      eventType: 'publish',
+      environment: 'main',
+      entity: {
+        id: '293467',
+        type: 'item',
+        attributes: { title: 'Ünïcode “quotes” ✓', count: 3, nested: { list: [1, null, 'x'] } },
+      },
+      previousEntity: null,
+      relatedEntities: [{ id: '44', type: 'item_type' }],
+      triggeredAt: at(-5),
+    },
+    status: 'pending',
+    createdAt: at(0),
+    lastSentAt: null,
+    nextRetryAt: null,
+    attemptedAutoRetriesCount: 0,
+    attemptsCount: 0,
+    requestUrl: null,
+    requestHeaders: null,
+    requestPayload: null,
+    responseStatus: null,
+    responseHeaders: null,
+    responsePayload: null,
+    error: null,
+    durationMs: null,
+    ...overrides,
+  };
+  return call;
+}
+
+/** The exchange of a failed attempt, every field set. */
+export const failedExchange = {
+  requestUrl: 'https://example.com/hooks/x',
+  requestHeaders: { 'content-type': 'application/json', authorization: '[redacted]' },
+  requestPayload: '{"entity":{"id":"293467"}}',
+  responseStatus: 503,
+  responseHeaders: { 'retry-after': '120', 'content-type': 'text/plain' },
+  responsePayload: 'busy',
+  error: { code: 'HTTP_503', message: 'the receiver answered 503' },
+  durationMs: 41.5,
+};
+
+export function makeAttempt(id: string, callId: string, overrides: Partial<Attempt> = {}): Attempt {
+  return {
+    id,
+    callId,
+    trigger: 'dispatch',
+    startedAt: at(1_000),
+    ...failedExchange,
+    ...overrides,
+  };
+}
+
+export function successUpdate(call: WebhookCall, sentAt: Date): CallUpdate {
+  return {
+    requestUrl: `https://example.com/hooks/${call.webhookId}`,
+    requestHeaders: { 'content-type': 'application/json' },
+    requestPayload: '{}',
+    responseStatus: 200,
+    responseHeaders: { 'content-length': '2' },
+    responsePayload: 'ok',
+    error: null,
+    durationMs: 12,
+    status: 'success',
+    lastSentAt: sentAt,
+    nextRetryAt: null,
+    attemptedAutoRetriesCount: call.attemptedAutoRetriesCount,
+    attemptsCount: call.attemptsCount + 1,
+  };
+}
+
+export function rescheduleUpdate(call: WebhookCall, sentAt: Date, retryAt: Date): CallUpdate {
+  return {
+    ...failedExchange,
+    status: 'rescheduled',
+    lastSentAt: sentAt,
+    nextRetryAt: retryAt,
+    attemptedAutoRetriesCount: call.attemptedAutoRetriesCount,
+    attemptsCount: call.attemptsCount + 1,
+  };
+}
+
+/** Ids sort as their numbers do, so id order and insertion order agree. */
+export const callId = (n: number): string => `call-${String(n).padStart(4, '0')}`;
+
+export const idsOf = (calls: readonly { id: string }[]): string[] => calls.map((call) => call.id);
+
+/** Claim options that lease everything due at `now`. */
+export function claimAll(now: Date, leaseToken: string, limit = 100) {
+  return {
+    now,
+    limit,
+    leaseToken,
+    leaseMs: 30_000,
+    perWebhookLimit: 1_000,
+    heldByWebhook: new Map<string, number>(),
+  };
+}

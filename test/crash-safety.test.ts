@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import { SqliteRepository } from '../src/adapters/sqlite/index.js';
+import type { Repository } from '../src/index.js';
+import {
+  type CountingReceiver,
+  type DeliveryProcess,
+  seedPendingCalls,
+  startCountingReceiver,
+  startDeliveryProcess,
+  waitForAllDelivered,
+} from './support/delivery-harness.js';
+import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
+import { makeTempDir } from './support/temp-dir.js';
+
+const callCount = 3_000;
+const concurrency = 8;
+// Short, so the successor picks up the killed process's leased calls quickly.
+const leaseMs = 1_500;
+
+interface Store {
+  env: Record<string, string>;
+  repository: Repository & { close(): Promise<void> };
+  remove(): Promise<void>;
+}
+
+const stores: Record<'PostgreSQL' | 'SQLite', () => Promise<Store>> = {
+  async PostgreSQL() {
+    const schema = uniqueSchema('crash');
+    const repository = new PostgresRepository({ connectionString: databaseUrl, schema });
+    await repository.migrate();
+    return {
+      env: { HOOKLINE_STORE: 'postgres', DATABASE_URL: databaseUrl, HOOKLINE_SCHEMA: schema },
+      repository,
+      remove: () => dropSchema(schema),
+    };
+  },
+  async SQLite() {
+    const directory = await makeTempDir('crash');
+    const filename = join(directory.path, 'hookline.db');
+    const repository = new SqliteRepository({ filename });
+    await repository.migrate();
+    return {
+      env: { HOOKLINE_STORE: 'sqlite', HOOKLINE_SQLITE_FILE: filename },
+      repository,
+      remove: () => directory.remove(),
+    };
+  },
+};
+
+describe.each(Object.entries(stores))('crash safety with %s', (_, openStore) => {
+  let store: Store | null = null;
+  let receiver: CountingReceiver | null = null;
+  const processes: DeliveryProcess[] = [];
+
+  afterEach(async () => {
+    for (const worker of processes.splice(0)) await worker.kill();
+    await receiver?.close();
+    await store?.repository.close();
+    await store?.remove();
+    store = null;
+    receiver = null;
+  });
+
+  const settings = () => ({
+    ...store?.env,
+    HOOKLINE_CONCURRENCY: String(concurrency),
+    HOOKLINE_LEASE_MS: String(leaseMs),
+  });
+
+  it('delivers every call after a SIGKILL mid-run: none lost, duplicates no more than were in flight', async () => {
+    store = await openStore();
+    receiver = await startCountingReceiver();
+    const ids = await seedPendingCalls(store.repository, receiver.url, callCount);
+
+    const killed = new Promise<void>((resolve) => {
+      const current = receiver;
+      if (!current) return;
+      current.onDelivery = (received) => {
+        if (received !== Math.floor(callCount / 3)) return;
+        processes[0]?.child.kill('SIGKILL');
+        resolve();
+      };
+    });
+    processes.push(await startDeliveryProcess('first', settings()));
+    await killed;
+    const first = processes.shift();
+    await first?.kill();
+    const { total: settled } = await store.repository.listCalls({
+      status: 'success',
+      orderBy: 'createdAt',
+      direction: 'desc',
+      limit: 1,
+      offset: 0,
+    });
+    expect(settled).toBeLessThan(callCount);
+
+    processes.push(await startDeliveryProcess('second', settings()));
+    await waitForAllDelivered(store.repository, callCount);
+
+    const missing = ids.filter((id) => !receiver?.byCall.has(id));
+    expect(missing).toEqual([]);
+    const duplicates = [...receiver.byCall.values()].reduce((sum, count) => sum + count - 1, 0);
+    expect(duplicates).toBeLessThanOrEqual(concurrency);
+    expect(receiver.byProcess.get('second')).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('shares the work between processes on one database and sends no call twice', async () => {
+    store = await openStore();
+    receiver = await startCountingReceiver();
+    processes.push(
+      ...(await Promise.all([
+        startDeliveryProcess('one', settings()),
+        startDeliveryProcess('two', settings()),
+      ])),
+    );
+    // Both are idle and listening; the new calls wake them.
+    const ids = await seedPendingCalls(store.repository, receiver.url, callCount);
+    await waitForAllDelivered(store.repository, callCount);
+
+    expect([...receiver.byCall.keys()].sort()).toEqual(ids);
+    expect([...receiver.byCall.values()].every((count) => count === 1)).toBe(true);
+    const one = receiver.byProcess.get('one') ?? 0;
+    const two = receiver.byProcess.get('two') ?? 0;
+    expect(one + two).toBe(callCount);
+    expect(Math.min(one, two)).toBeGreaterThan(callCount / 10);
+  }, 60_000);
+});

@@ -1,0 +1,315 @@
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import {
+  HooklineStateError,
+  HooklineValidationError,
+  type RepositoryChange,
+  WebhookManager,
+} from '../src/index.js';
+import { RecordingTransport } from '../src/testing/index.js';
+import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
+
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
+const schemas: string[] = [];
+const closing: { close(): Promise<void> }[] = [];
+
+async function migratedRepository(purpose: string): Promise<PostgresRepository> {
+  const schema = uniqueSchema(purpose);
+  schemas.push(schema);
+  const repository = new PostgresRepository({ pool, schema });
+  closing.push(repository);
+  await repository.migrate();
+  return repository;
+}
+
+const event = {
+  entityType: 'item',
+  eventType: 'publish',
+  entity: { id: '293467', type: 'item' },
+} as const;
+
+afterEach(async () => {
+  for (const item of closing.splice(0).reverse()) await item.close();
+});
+
+afterAll(async () => {
+  await pool.end();
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+describe('PostgresRepository transactional dispatch', () => {
+  let repository: PostgresRepository;
+  let manager: WebhookManager<pg.ClientBase>;
+  let transport: RecordingTransport;
+
+  async function startManager(): Promise<void> {
+    repository = await migratedRepository('outbox');
+    transport = new RecordingTransport();
+    manager = new WebhookManager({ repository, transport });
+    closing.push({ close: () => manager.stop() });
+    await manager.createWebhook({
+      name: 'outbox',
+      url: 'https://example.com/hook',
+      events: [{ entityType: 'item' }],
+    });
+    await manager.start();
+  }
+
+  it('sends nothing when the host rolls its transaction back', async () => {
+    await startManager();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const calls = await manager.dispatch(event, { transaction: client });
+      expect(calls).toHaveLength(1);
+      // Inside the transaction the call exists; outside it does not, yet.
+      expect(await repository.getCall(calls[0]?.id ?? '')).toBeNull();
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    await manager.idle();
+    expect(transport.requests).toHaveLength(0);
+    expect((await manager.listCalls()).total).toBe(0);
+  });
+
+  it('sends the calls once the host commits', async () => {
+    await startManager();
+    const succeeded = new Promise<string>((resolve) =>
+      manager.on('call:succeeded', ({ call }) => resolve(call.id)),
+    );
+    const client = await pool.connect();
+    let callId = '';
+    try {
+      await client.query('BEGIN');
+      const [call] = await manager.dispatch(event, { transaction: client });
+      callId = call?.id ?? '';
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    // The commit's NOTIFY wakes the worker.
+    expect(await succeeded).toBe(callId);
+    expect(transport.requests).toHaveLength(1);
+    expect((await manager.getCall(callId)).status).toBe('success');
+  });
+
+  it('refuses a pool or anything else in place of the transaction client', async () => {
+    await startManager();
+    const loose = manager as WebhookManager<unknown>;
+    for (const transaction of [pool, {}, 'BEGIN']) {
+      const error = await loose.dispatch(event, { transaction }).catch((thrown) => thrown);
+      expect(error).toBeInstanceOf(HooklineValidationError);
+      expect(error.issues[0].path).toBe('transaction');
+    }
+    // @ts-expect-error the transaction is the client of the open transaction, not the pool
+    await expect(manager.dispatch(event, { transaction: pool })).rejects.toThrow(/not the pool/);
+    expect((await manager.listCalls()).total).toBe(0);
+  });
+});
+
+describe('PostgresRepository.migrate', () => {
+  it('applies each step once when several processes migrate at the same moment', async () => {
+    const schema = uniqueSchema('migrate');
+    schemas.push(schema);
+    const repositories = Array.from(
+      { length: 5 },
+      () => new PostgresRepository({ connectionString: databaseUrl, schema, poolSize: 1 }),
+    );
+    closing.push(...repositories);
+    const results = await Promise.all(repositories.map((repository) => repository.migrate()));
+    expect(results.filter((result) => result.applied.length > 0)).toEqual([
+      { applied: [1], version: 1 },
+    ]);
+    expect(results.every((result) => result.version === 1)).toBe(true);
+    const { rows } = await pool.query(`SELECT version FROM "${schema}".migrations`);
+    expect(rows).toEqual([{ version: 1 }]);
+    expect(await repositories[0]?.migrate()).toEqual({ applied: [], version: 1 });
+  });
+
+  it('refuses a schema that a newer hookline migrated', async () => {
+    const repository = await migratedRepository('newer');
+    await pool.query(
+      `INSERT INTO "${repository.schema}".migrations (version, name) VALUES (99, 'future')`,
+    );
+    await expect(repository.migrate()).rejects.toThrow(HooklineStateError);
+  });
+
+  it('keeps schemas apart, even on one pool', async () => {
+    const one = await migratedRepository('apart');
+    const two = await migratedRepository('apart');
+    const now = new Date();
+    const webhook = {
+      id: 'w1',
+      name: 'same name',
+      url: 'https://example.com/hook',
+      events: [{ entityType: 'item', eventTypes: [], filters: [] }],
+      headers: {},
+      httpBasicUser: null,
+      httpBasicPassword: null,
+      secret: null,
+      customPayload: null,
+      enabled: true,
+      autoRetry: true,
+      createdAt: now,
+      updatedAt: now,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      disabledReason: null,
+      failingSince: null,
+    };
+    await one.insertWebhook(webhook);
+    await two.insertWebhook({ ...webhook, url: 'https://example.com/other' });
+    expect((await one.getWebhook('w1'))?.url).toBe('https://example.com/hook');
+    expect((await two.getWebhook('w1'))?.url).toBe('https://example.com/other');
+  });
+});
+
+describe('PostgresRepository options', () => {
+  it('checks the schema name and the connection source', () => {
+    const bad = [
+      { pool, schema: 'bad-name' },
+      { pool, schema: '1st' },
+      { pool, schema: 'x'.repeat(51) },
+      {},
+      { pool, connectionString: databaseUrl },
+    ];
+    for (const options of bad) {
+      expect(() => new PostgresRepository(options)).toThrow(HooklineValidationError);
+    }
+  });
+
+  it('leaves a pool it was given open, and ends one it created', async () => {
+    const borrowed = await migratedRepository('pools');
+    await borrowed.close();
+    expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    const owner = new PostgresRepository({
+      connectionString: databaseUrl,
+      schema: borrowed.schema,
+    });
+    expect(await owner.listWebhooks()).toEqual([]);
+    await owner.close();
+    await expect(owner.listWebhooks()).rejects.toThrow();
+  });
+});
+
+describe('PostgresRepository.subscribe', () => {
+  /** Collects changes and lets a test wait for the next one of a kind. */
+  function collect(repository: PostgresRepository) {
+    const waiting: { kind: RepositoryChange['kind']; resolve: () => void }[] = [];
+    const unsubscribe = repository.subscribe((change) => {
+      const index = waiting.findIndex((entry) => entry.kind === change.kind);
+      if (index >= 0) waiting.splice(index, 1)[0]?.resolve();
+    });
+    closing.push({ close: async () => unsubscribe() });
+    return (kind: RepositoryChange['kind']) =>
+      new Promise<void>((resolve) => waiting.push({ kind, resolve }));
+  }
+
+  it("tells listeners about other processes' changes, and reconnects after losing the connection", async () => {
+    const listening = await migratedRepository('notify');
+    const errors: unknown[] = [];
+    const repository = new PostgresRepository({
+      connectionString: databaseUrl,
+      schema: listening.schema,
+      poolSize: 2,
+      onError: (error) => errors.push(error),
+    });
+    closing.push(repository);
+    const other = new PostgresRepository({
+      connectionString: databaseUrl,
+      schema: listening.schema,
+      poolSize: 1,
+    });
+    closing.push(other);
+    const next = collect(repository);
+
+    // Once listening, the feed reports both kinds (changes may have been missed until then).
+    await Promise.all([next('webhooks'), next('calls')]);
+    const manager = new WebhookManager({ repository: other, transport: new RecordingTransport() });
+    const webhookAdded = next('webhooks');
+    await manager.createWebhook({
+      name: 'notified',
+      url: 'https://example.com/hook',
+      events: [{ entityType: 'item' }],
+    });
+    await webhookAdded;
+    const callsAdded = next('calls');
+    await manager.dispatch(event);
+    await callsAdded;
+
+    // Kill the listening connection: the feed reports the error, reconnects and resyncs.
+    const resynced = Promise.all([next('webhooks'), next('calls')]);
+    const { rowCount } = await pool.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1',
+      [`LISTEN "hookline.${listening.schema}"`],
+    );
+    expect(rowCount).toBe(1);
+    await resynced;
+    expect(errors.length).toBeGreaterThan(0);
+    const afterReconnect = next('calls');
+    await manager.dispatch(event);
+    await afterReconnect;
+  });
+});
+
+describe('PostgresRepository.completeAttempt in batches', () => {
+  it('settles the rest of a batch when one input fails', async () => {
+    const repository = await migratedRepository('batch');
+    const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
+    await manager.createWebhook({
+      name: 'batch',
+      url: 'https://example.com/hook',
+      events: [{ entityType: 'item' }],
+    });
+    const calls = await Promise.all(Array.from({ length: 6 }, () => manager.dispatch(event)));
+    const now = new Date();
+    const claimed = await repository.claimDueCalls({
+      now,
+      limit: 10,
+      leaseToken: 'lease',
+      leaseMs: 60_000,
+      perWebhookLimit: 10,
+      heldByWebhook: new Map(),
+    });
+    expect(claimed).toHaveLength(6);
+    const attempt = (id: string, callId: string) => ({
+      id,
+      callId,
+      trigger: 'dispatch' as const,
+      startedAt: now,
+      requestUrl: null,
+      requestHeaders: null,
+      requestPayload: null,
+      responseStatus: 200,
+      responseHeaders: null,
+      responsePayload: null,
+      error: null,
+      durationMs: 3,
+    });
+    const results = await Promise.allSettled(
+      calls.flat().map((call, n) =>
+        repository.completeAttempt({
+          callId: call.id,
+          leaseToken: 'lease',
+          // The last two reuse one attempt id: the batch holding both fails, and so does one of them.
+          attempt: attempt(n >= 4 ? 'same-attempt' : `attempt-${n}`, call.id),
+          update: {
+            ...attempt('', call.id),
+            status: 'success',
+            lastSentAt: now,
+            nextRetryAt: null,
+            attemptedAutoRetriesCount: 0,
+            attemptsCount: 1,
+          },
+        }),
+      ),
+    );
+    const statuses = results.map((result) => result.status);
+    expect(statuses.slice(0, 4)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(statuses.slice(4).sort()).toEqual(['fulfilled', 'rejected']);
+    const { total } = await manager.listCalls({ status: 'success' });
+    expect(total).toBe(5);
+  });
+});
