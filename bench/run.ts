@@ -41,7 +41,7 @@ const cases: CaseSpec[] = [
     needsDatabase: true,
     nodeFlags: [],
   },
-  { name: 'matching', file: 'cases/matching.ts', needsDatabase: false, nodeFlags: [] },
+  { name: 'matching', file: 'cases/matching.ts', needsDatabase: false, nodeFlags: ['--expose-gc'] },
   { name: 'memory', file: 'cases/memory.ts', needsDatabase: false, nodeFlags: ['--expose-gc'] },
   { name: 'multi-process', file: 'cases/multi-process.ts', needsDatabase: true, nodeFlags: [] },
 ];
