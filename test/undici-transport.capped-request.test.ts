@@ -86,9 +86,11 @@ describe('UndiciTransport request handling', () => {
 
   it('counts the wait for a pooled connection against the timeout', async () => {
     // One connection, held by a request the receiver never answers: the second one waits for it.
+    // Once the first times out, the second gets a connection and would be answered 150 ms later,
+    // within its timeout if the wait did not count, after it if it does.
     receiver.handle((request, response) => {
       if (request.url === '/hold') return;
-      response.end('ok');
+      setTimeout(() => response.end('ok'), 150);
     });
     const transport = new UndiciTransport({
       allowPrivateNetworks: true,
