@@ -138,8 +138,8 @@ export class DeliveryWorker {
 
   /** How long to sleep when nothing more can be claimed now. */
   async #sleepDuration(hadRoom: boolean): Promise<number> {
-    // Every slot is busy: a finishing attempt wakes us.
-    if (!hadRoom) return this.#options.pollIntervalMs;
+    // Every slot is busy: a finishing attempt wakes us, so no timer is needed.
+    if (!hadRoom) return Number.POSITIVE_INFINITY;
     try {
       const next = await this.#context.repository.nextDueAt();
       if (next === null) return this.#options.pollIntervalMs;
@@ -178,16 +178,21 @@ export class DeliveryWorker {
     return attempt;
   }
 
+  /**
+   * Sleeps `ms` (forever when infinite) or until woken. A wake resumes the loop after the current
+   * I/O phase, so attempts that finish together free their slots before one claim fills them all.
+   */
   #sleep(ms: number): Promise<void> {
     if (this.#wakeRequested || !this.#running) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
+      const timer = Number.isFinite(ms) ? setTimeout(() => done(false), ms) : null;
+      const done = (woken: boolean) => {
+        if (timer) clearTimeout(timer);
         this.#wakeSleeper = null;
-        resolve();
+        if (woken) setImmediate(resolve);
+        else resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.#wakeSleeper = done;
+      this.#wakeSleeper = () => done(true);
     });
   }
 

@@ -1,6 +1,7 @@
 import { duplicateWebhookNameError } from '../errors.js';
 import type { CallQuery, DateRange } from '../schemas/call-query.js';
 import type { Attempt, Webhook, WebhookCall } from '../types.js';
+import { copyValue } from './copy-value.js';
 import { MinHeap } from './min-heap.js';
 import type {
   ClaimOptions,
@@ -67,14 +68,14 @@ export class MemoryRepository implements Repository {
 
   async insertWebhook(webhook: Webhook): Promise<void> {
     this.#assertNameFree(webhook.name, webhook.id);
-    this.#webhooks.set(webhook.id, structuredClone(webhook));
+    this.#webhooks.set(webhook.id, copyValue(webhook));
     this.#notify({ kind: 'webhooks' });
   }
 
   async updateWebhook(webhook: Webhook): Promise<boolean> {
     if (!this.#webhooks.has(webhook.id)) return false;
     this.#assertNameFree(webhook.name, webhook.id);
-    this.#webhooks.set(webhook.id, structuredClone(webhook));
+    this.#webhooks.set(webhook.id, copyValue(webhook));
     this.#notify({ kind: 'webhooks' });
     return true;
   }
@@ -91,13 +92,13 @@ export class MemoryRepository implements Repository {
 
   async getWebhook(id: string): Promise<Webhook | null> {
     const webhook = this.#webhooks.get(id);
-    return webhook ? structuredClone(webhook) : null;
+    return webhook ? copyValue(webhook) : null;
   }
 
   async listWebhooks(): Promise<Webhook[]> {
     return [...this.#webhooks.values()]
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
-      .map((webhook) => structuredClone(webhook));
+      .map((webhook) => copyValue(webhook));
   }
 
   async insertCalls(calls: readonly WebhookCall[]): Promise<void> {
@@ -106,7 +107,7 @@ export class MemoryRepository implements Repository {
     }
     for (const call of calls) {
       const record: CallRecord = {
-        call: structuredClone(call),
+        call: copyValue(call),
         attempts: [],
         leaseToken: null,
         leaseExpiresAt: 0,
@@ -120,7 +121,7 @@ export class MemoryRepository implements Repository {
 
   async getCall(id: string): Promise<WebhookCall | null> {
     const record = this.#calls.get(id);
-    return record ? structuredClone(record.call) : null;
+    return record ? copyValue(record.call) : null;
   }
 
   async listCalls(query: CallQuery): Promise<{ calls: WebhookCall[]; total: number }> {
@@ -155,7 +156,7 @@ export class MemoryRepository implements Repository {
     return {
       calls: matching
         .slice(query.offset, query.offset + query.limit)
-        .map((call) => structuredClone(call)),
+        .map((call) => copyValue(call)),
       total: matching.length,
     };
   }
@@ -180,7 +181,7 @@ export class MemoryRepository implements Repository {
       this.#queues.get(head.webhookId)?.pop();
       const record = this.#calls.get(head.entry.id) as CallRecord;
       this.#lease(record, options.leaseToken, now + options.leaseMs);
-      claimed.push(structuredClone(record.call));
+      claimed.push(copyValue(record.call));
       const holding = (held.get(head.webhookId) ?? 0) + 1;
       held.set(head.webhookId, holding);
       if (holding >= options.perWebhookLimit) continue;
@@ -198,15 +199,15 @@ export class MemoryRepository implements Repository {
     const now = options.now.getTime();
     if (!record || (record.leaseToken !== null && record.leaseExpiresAt > now)) return null;
     this.#lease(record, options.leaseToken, now + options.leaseMs);
-    return structuredClone(record.call);
+    return copyValue(record.call);
   }
 
   async completeAttempt(input: CompleteAttemptInput): Promise<WebhookCall | null> {
     const record = this.#calls.get(input.callId);
     if (!record) return null;
-    if (input.attempt) record.attempts.push(structuredClone(input.attempt));
+    if (input.attempt) record.attempts.push(copyValue(input.attempt));
     if (record.leaseToken !== input.leaseToken) return null;
-    record.call = { ...record.call, ...structuredClone(input.update) };
+    record.call = { ...record.call, ...copyValue(input.update) };
     record.leaseToken = null;
     record.leaseExpiresAt = 0;
     this.#leased.delete(record);
@@ -214,11 +215,11 @@ export class MemoryRepository implements Repository {
     if (record.call.status === 'rescheduled' || record.call.status === 'pending') {
       this.#notify({ kind: 'calls' });
     }
-    return structuredClone(record.call);
+    return copyValue(record.call);
   }
 
   async listAttempts(callId: string): Promise<Attempt[]> {
-    return structuredClone(this.#calls.get(callId)?.attempts ?? []);
+    return copyValue(this.#calls.get(callId)?.attempts ?? []);
   }
 
   async nextDueAt(): Promise<Date | null> {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { HooklineTransportError, type TransportErrorCode } from '../errors.js';
 import { AddressGuard, type AddressGuardOptions } from './address-guard.js';
+import { cappedRequest, RequestStopped } from './capped-request.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export interface UndiciTransportOptions extends AddressGuardOptions {
@@ -61,23 +62,18 @@ function transportError(code: TransportErrorCode, cause: unknown): HooklineTrans
   return new HooklineTransportError(code, `${codeDescriptions[code]}${detail}`, { cause });
 }
 
-/** Which step of a request was under way when it failed. */
-type Phase = 'headers' | 'body';
-
 /**
  * Finds the most specific known code in an error and its causes. undici 7's parser errors carry no
  * `code` (their `HPE_*` lookup yields `undefined`), so they are recognised by class instead.
  */
-function classify(
-  error: unknown,
-  phase: Phase,
-  deadline: AbortSignal,
-  timeoutMs: number,
-): HooklineTransportError {
-  if (deadline.aborted) {
+function classify(error: unknown, timeoutMs: number): HooklineTransportError {
+  if (error instanceof RequestStopped) {
+    if (error.reason === 'aborted') {
+      return new HooklineTransportError('ABORTED', codeDescriptions.ABORTED, { cause: error });
+    }
     return new HooklineTransportError(
-      phase === 'headers' ? 'HEADERS_TIMEOUT' : 'BODY_TIMEOUT',
-      phase === 'headers'
+      error.phase === 'headers' ? 'HEADERS_TIMEOUT' : 'BODY_TIMEOUT',
+      error.phase === 'headers'
         ? `no response headers within ${timeoutMs} ms`
         : `the response body did not end within ${timeoutMs} ms`,
       { cause: error },
@@ -164,53 +160,30 @@ export class UndiciTransport implements Transport {
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
-    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
     const url = new URL(request.url);
-    let phase: Phase = 'headers';
     try {
-      const response = await this.#agent.request({
+      const response = await cappedRequest(this.#agent, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal,
+        timeoutMs: this.#timeoutMs,
+        maxResponseBytes: this.#maxResponseBytes,
+        signal: request.signal,
       });
-      phase = 'body';
-      const { text, truncated } = await this.#readCapped(response.body);
       return {
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
-        body: text,
-        bodyTruncated: truncated,
+        body: response.body,
+        bodyTruncated: response.truncated,
       };
     } catch (error) {
-      if (request.signal?.aborted && !deadline.aborted) throw transportError('ABORTED', error);
-      throw classify(error, phase, deadline, this.#timeoutMs);
+      throw classify(error, this.#timeoutMs);
     }
   }
 
   async close(): Promise<void> {
     await this.#agent.close();
-  }
-
-  async #readCapped(
-    body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
-  ): Promise<{ text: string; truncated: boolean }> {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of body) {
-      const room = this.#maxResponseBytes - length;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        // Stop reading: destroying the body drops the connection instead of draining the rest.
-        body.destroy();
-        return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
-      }
-      chunks.push(chunk);
-      length += chunk.length;
-    }
-    return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
   }
 }

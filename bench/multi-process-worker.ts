@@ -1,0 +1,54 @@
+/**
+ * One delivery process of benchmark 5: a WebhookManager on a shared PostgreSQL schema. It says
+ * `ready` over IPC once connected, starts delivering on `start`, reports its running count of
+ * settled calls (at most once per event-loop turn), and on `stop` stops, reports and exits.
+ */
+import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import { WebhookManager } from '../src/index.js';
+import { benchTransport } from './bench-transport.js';
+
+const [databaseUrl, schema, concurrencyText] = process.argv.slice(2);
+if (!databaseUrl || !schema)
+  throw new Error('usage: multi-process-worker.ts DATABASE_URL SCHEMA N');
+const concurrency = Number(concurrencyText ?? 50);
+
+const repository = new PostgresRepository({ connectionString: databaseUrl, schema });
+const transport = benchTransport({ connectionsPerOrigin: concurrency });
+const manager = new WebhookManager({
+  repository,
+  transport,
+  concurrency,
+  perWebhookConcurrency: concurrency,
+});
+let succeeded = 0;
+let failed = 0;
+let reportQueued = false;
+const report = () => {
+  if (reportQueued) return;
+  reportQueued = true;
+  setImmediate(() => {
+    reportQueued = false;
+    process.send?.({ succeeded, failed });
+  });
+};
+manager.on('call:succeeded', () => {
+  succeeded += 1;
+  report();
+});
+manager.on('call:failed', () => {
+  failed += 1;
+  report();
+});
+
+process.on('message', async (message) => {
+  if (message === 'start') await manager.start();
+  if (message === 'stop') {
+    await manager.stop();
+    await transport.close();
+    await repository.close();
+    process.send?.({ succeeded, failed, final: true }, () => process.exit(0));
+  }
+});
+// Load the webhook cache before the clock starts, as a long-running process would have.
+await manager.listWebhooks();
+process.send?.('ready');
