@@ -1,12 +1,14 @@
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import { emptyExchange } from '../src/delivery/empty-exchange.js';
 import {
   HooklineStateError,
   HooklineValidationError,
   type RepositoryChange,
   WebhookManager,
 } from '../src/index.js';
+import { buildAttempt, buildWebhook } from '../src/testing/builders.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
 
@@ -139,26 +141,7 @@ describe('PostgresRepository.migrate', () => {
   it('keeps schemas apart, even on one pool', async () => {
     const one = await migratedRepository('apart');
     const two = await migratedRepository('apart');
-    const now = new Date();
-    const webhook = {
-      id: 'w1',
-      name: 'same name',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item', eventTypes: [], filters: [] }],
-      headers: {},
-      httpBasicUser: null,
-      httpBasicPassword: null,
-      secret: null,
-      customPayload: null,
-      enabled: true,
-      autoRetry: true,
-      createdAt: now,
-      updatedAt: now,
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      disabledReason: null,
-      failingSince: null,
-    };
+    const webhook = buildWebhook({ id: 'w1', name: 'same name', url: 'https://example.com/hook' });
     await one.insertWebhook(webhook);
     await two.insertWebhook({ ...webhook, url: 'https://example.com/other' });
     expect((await one.getWebhook('w1'))?.url).toBe('https://example.com/hook');
@@ -274,29 +257,21 @@ describe('PostgresRepository.completeAttempt in batches', () => {
       heldByWebhook: new Map(),
     });
     expect(claimed).toHaveLength(6);
-    const attempt = (id: string, callId: string) => ({
-      id,
-      callId,
-      trigger: 'dispatch' as const,
-      startedAt: now,
-      requestUrl: null,
-      requestHeaders: null,
-      requestPayload: null,
-      responseStatus: 200,
-      responseHeaders: null,
-      responsePayload: null,
-      error: null,
-      durationMs: 3,
-    });
+    const exchange = { ...emptyExchange, responseStatus: 200, durationMs: 3 };
     const results = await Promise.allSettled(
       calls.flat().map((call, n) =>
         repository.completeAttempt({
           callId: call.id,
           leaseToken: 'lease',
           // The last two reuse one attempt id: the batch holding both fails, and so does one of them.
-          attempt: attempt(n >= 4 ? 'same-attempt' : `attempt-${n}`, call.id),
+          attempt: buildAttempt({
+            id: n >= 4 ? 'same-attempt' : `attempt-${n}`,
+            callId: call.id,
+            startedAt: now,
+            ...exchange,
+          }),
           update: {
-            ...attempt('', call.id),
+            ...exchange,
             status: 'success',
             lastSentAt: now,
             nextRetryAt: null,

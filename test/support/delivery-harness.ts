@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Repository, Webhook, WebhookCall } from '../../src/index.js';
+import type { Repository, WebhookCall } from '../../src/index.js';
+import { buildCall, buildEvent, buildWebhook } from '../../src/testing/builders.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/delivery-process.ts', import.meta.url));
 
@@ -110,61 +111,26 @@ export async function seedPendingCalls(
   count: number,
   webhookCount = 3,
 ): Promise<string[]> {
-  const now = new Date();
-  const webhooks: Webhook[] = Array.from({ length: webhookCount }, (_, index) => ({
-    id: `webhook-${index}`,
-    name: `Receiver ${index}`,
-    url,
-    events: [{ entityType: 'item', eventTypes: [], filters: [] }],
-    headers: {},
-    httpBasicUser: null,
-    httpBasicPassword: null,
-    secret: null,
-    customPayload: null,
-    enabled: true,
-    autoRetry: true,
-    createdAt: now,
-    updatedAt: now,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    disabledReason: null,
-    failingSince: null,
-  }));
-  for (const webhook of webhooks) await repository.insertWebhook(webhook);
+  const now = Date.now();
+  for (let index = 0; index < webhookCount; index += 1) {
+    await repository.insertWebhook(
+      buildWebhook({ id: `webhook-${index}`, name: `Receiver ${index}`, url }),
+    );
+  }
   const ids: string[] = [];
   const batch: WebhookCall[] = [];
   for (let n = 0; n < count; n += 1) {
     const id = `call-${String(n).padStart(5, '0')}`;
     ids.push(id);
-    batch.push({
-      id,
-      webhookId: `webhook-${n % webhookCount}`,
-      entityType: 'item',
-      eventType: 'publish',
-      event: {
-        entityType: 'item',
-        eventType: 'publish',
-        environment: 'main',
-        entity: { id: String(n), type: 'item' },
-        previousEntity: null,
-        relatedEntities: [],
-        triggeredAt: now,
-      },
-      status: 'pending',
-      createdAt: new Date(now.getTime() - count + n),
-      lastSentAt: null,
-      nextRetryAt: null,
-      attemptedAutoRetriesCount: 0,
-      attemptsCount: 0,
-      requestUrl: null,
-      requestHeaders: null,
-      requestPayload: null,
-      responseStatus: null,
-      responseHeaders: null,
-      responsePayload: null,
-      error: null,
-      durationMs: null,
-    });
+    batch.push(
+      buildCall({
+        id,
+        webhookId: `webhook-${n % webhookCount}`,
+        event: buildEvent({ entity: { id: String(n), type: 'item' } }),
+        // Claims take the oldest first: creation order follows the ids.
+        createdAt: new Date(now - count + n),
+      }),
+    );
     if (batch.length === 500 || n === count - 1) await repository.insertCalls(batch.splice(0));
   }
   return ids;
