@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteRepository } from '../src/adapters/sqlite/index.js';
 import { HooklineStateError, HooklineValidationError, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { seedPendingCalls } from './support/delivery-harness.js';
+import { seedPendingCalls } from './support/delivery-processes.js';
 import { makeTempDir } from './support/temp-dir.js';
 
 const run = promisify(execFile);

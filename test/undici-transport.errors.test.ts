@@ -1,27 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
-import { UndiciTransport } from '../src/transport/undici-transport.js';
-import {
-  closedPort,
-  guardUnhandledRejections,
-  type Receiver,
-  startReceiver,
-} from './support/receiver.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { localTransport } from './support/local-transport.js';
+import { closedPort } from './support/receiver.js';
 
-const rejections = guardUnhandledRejections();
-let receiver: Receiver;
-let transport: UndiciTransport;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  transport = new UndiciTransport({ allowPrivateNetworks: true, timeoutMs: 300 });
-});
-afterEach(() => rejections.check());
-afterAll(async () => {
-  rejections.dispose();
-  await transport.close();
-  await receiver.close();
-});
+const { receiver } = await useDeliveryHarness();
+const transport = localTransport({ timeoutMs: 300 });
+afterAll(() => transport.close());
 
 async function failure(url: string, signal?: AbortSignal): Promise<HooklineTransportError> {
   try {

@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type UndiciTransport, WebhookManager } from '../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookManager } from '../src/index.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
 import { recordEvent, webhookInput } from './support/fixtures.js';
-import { localTransport } from './support/local-transport.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
 
-let receiver: Receiver;
-let transport: UndiciTransport;
+const { receiver, createManager } = await useDeliveryHarness({
+  manager: { retrySchedule: [20, 40], pollIntervalMs: 50 },
+});
 let manager: WebhookManager;
 
-beforeEach(async () => {
-  receiver = await startReceiver();
-  transport = localTransport();
-  manager = new WebhookManager({ transport, retrySchedule: [20, 40], pollIntervalMs: 50 });
-});
-
-afterEach(async () => {
-  await manager.stop();
-  await transport.close();
-  await receiver.close();
+beforeEach(() => {
+  manager = createManager();
 });
 
 describe('WebhookManager delivery over real HTTP', () => {
@@ -237,10 +229,9 @@ describe('WebhookManager delivery over real HTTP', () => {
     const afterStop = await manager.listCalls({ status: 'success' });
     expect(afterStop.total).toBe(2);
 
-    const successor = new WebhookManager({ repository, transport, pollIntervalMs: 50 });
+    const successor = createManager({ repository, transport: manager.transport });
     await successor.start();
     await successor.idle();
-    await successor.stop();
     const { calls: settled } = await successor.listCalls({ limit: 10 });
     expect(settled.map((call) => call.status)).toEqual(Array(5).fill('success'));
     expect(
