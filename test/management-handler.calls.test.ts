@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookCall, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { answer } from './support/receiver.js';
 
 const down = answer(500, { body: 'receiver is down' });
@@ -217,12 +218,7 @@ describe('webhook calls through DatoCMS’s client', () => {
 
 describe('webhook call errors', () => {
   async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(ApiError);
-    const { response, errors } = error as ApiError;
+    const { response, errors } = await errorFrom(() => promise, ApiError);
     return {
       status: response.status,
       errors: errors.map((entry) => [

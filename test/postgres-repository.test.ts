@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import { buildAttempt, buildWebhook } from '../src/testing/builders.js';
 import { RecordingTransport } from '../src/testing/index.js';
+import { errorFrom } from './support/error-from.js';
 import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
@@ -101,9 +102,11 @@ describe('PostgresRepository transactional dispatch', () => {
     await startManager();
     const loose = manager as WebhookManager<unknown>;
     for (const transaction of [pool, {}, 'BEGIN']) {
-      const error = await loose.dispatch(event, { transaction }).catch((thrown) => thrown);
-      expect(error).toBeInstanceOf(HooklineValidationError);
-      expect(error.issues[0].path).toBe('transaction');
+      const error = await errorFrom(
+        () => loose.dispatch(event, { transaction }),
+        HooklineValidationError,
+      );
+      expect(error.issues[0]?.path).toBe('transaction');
     }
     // @ts-expect-error the transaction is the client of the open transaction, not the pool
     await expect(manager.dispatch(event, { transaction: pool })).rejects.toThrow(/not the pool/);

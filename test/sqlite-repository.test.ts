@@ -8,6 +8,7 @@ import { SqliteRepository } from '../src/adapters/sqlite/index.js';
 import { HooklineStateError, HooklineValidationError, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { seedPendingCalls } from './support/delivery-processes.js';
+import { errorFrom } from './support/error-from.js';
 import { makeTempDir } from './support/temp-dir.js';
 
 const run = promisify(execFile);
@@ -66,14 +67,15 @@ describe('SqliteRepository', () => {
       url: 'https://example.com/hook',
       events: [{ entityType: 'item' }],
     });
-    const error = await manager
-      .dispatch(
-        { entityType: 'item', eventType: 'publish', entity: { id: '1', type: 'item' } },
-        { transaction: {} },
-      )
-      .catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(HooklineValidationError);
-    expect((error as HooklineValidationError).issues[0]?.path).toBe('transaction');
+    const error = await errorFrom(
+      () =>
+        manager.dispatch(
+          { entityType: 'item', eventType: 'publish', entity: { id: '1', type: 'item' } },
+          { transaction: {} },
+        ),
+      HooklineValidationError,
+    );
+    expect(error.issues[0]?.path).toBe('transaction');
     expect((await manager.listCalls()).total).toBe(0);
     expect(() => new SqliteRepository({ filename: '' })).toThrow(HooklineValidationError);
   });

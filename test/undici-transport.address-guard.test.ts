@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
 import { UndiciTransport } from '../src/transport/undici-transport.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
 
 // Every form below reaches this process's receiver if the guard lets it through; each must be
@@ -9,14 +10,11 @@ import { publishEvent, webhookInput } from './support/fixtures.js';
 // nothing beyond this machine.
 const { receiver, startManager } = await useDeliveryHarness();
 
-async function sendError(transport: UndiciTransport, url: string): Promise<HooklineTransportError> {
-  try {
-    await transport.send({ url, method: 'POST', headers: {}, body: '{}' });
-  } catch (error) {
-    if (error instanceof HooklineTransportError) return error;
-    throw error;
-  }
-  throw new Error(`${url} was sent`);
+function sendError(transport: UndiciTransport, url: string): Promise<HooklineTransportError> {
+  return errorFrom(
+    () => transport.send({ url, method: 'POST', headers: {}, body: '{}' }),
+    HooklineTransportError,
+  );
 }
 
 describe('UndiciTransport address guard (on by default)', () => {

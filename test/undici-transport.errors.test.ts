@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { localTransport } from './support/local-transport.js';
 import { closedPort } from './support/receiver.js';
 
@@ -8,14 +9,11 @@ const { receiver } = await useDeliveryHarness();
 const transport = localTransport({ timeoutMs: 300 });
 afterAll(() => transport.close());
 
-async function failure(url: string, signal?: AbortSignal): Promise<HooklineTransportError> {
-  try {
-    await transport.send({ url, method: 'POST', headers: {}, body: '{}', signal });
-  } catch (error) {
-    if (error instanceof HooklineTransportError) return error;
-    throw error;
-  }
-  throw new Error('the request succeeded');
+function failure(url: string, signal?: AbortSignal): Promise<HooklineTransportError> {
+  return errorFrom(
+    () => transport.send({ url, method: 'POST', headers: {}, body: '{}', signal }),
+    HooklineTransportError,
+  );
 }
 
 describe('UndiciTransport', () => {

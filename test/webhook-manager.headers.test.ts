@@ -4,6 +4,7 @@ import type { WebhookInput } from '../src/types.js';
 import { hooklineVersion } from '../src/version.js';
 import type { WebhookManager } from '../src/webhook-manager.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
 
 const { receiver, startManager } = await useDeliveryHarness();
@@ -22,14 +23,11 @@ async function deliver(path: string, extra: Partial<WebhookInput>) {
   return request;
 }
 
-async function refusal(input: Partial<WebhookInput>): Promise<HooklineValidationError> {
-  try {
-    await manager.createWebhook(webhookInput(`${receiver.url}/refused`, input));
-  } catch (error) {
-    if (error instanceof HooklineValidationError) return error;
-    throw error;
-  }
-  throw new Error('the webhook was accepted');
+function refusal(input: Partial<WebhookInput>): Promise<HooklineValidationError> {
+  return errorFrom(
+    () => manager.createWebhook(webhookInput(`${receiver.url}/refused`, input)),
+    HooklineValidationError,
+  );
 }
 
 describe('what the receiver gets', () => {
