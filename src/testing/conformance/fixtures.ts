@@ -1,4 +1,4 @@
-import type { CallUpdate } from '../../repository/repository.js';
+import type { CallUpdate, Repository } from '../../repository/repository.js';
 import type { Attempt, Webhook, WebhookCall } from '../../types.js';
 import { buildAttempt, buildCall, buildEvent, buildWebhook, builtAt } from '../builders.js';
 
@@ -79,6 +79,23 @@ export function successUpdate(call: WebhookCall, sentAt: Date): CallUpdate {
     attemptedAutoRetriesCount: call.attemptedAutoRetriesCount,
     attemptsCount: call.attemptsCount + 1,
   };
+}
+
+/** Settles `call` as a worker would: claimed, sent once at `sentAt`, succeeded, attempt recorded. */
+export async function deliverOnce(
+  repository: Repository,
+  call: WebhookCall,
+  sentAt: Date,
+): Promise<void> {
+  const leaseToken = `delivery-${call.id}`;
+  await repository.claimCall(call.id, { now: sentAt, leaseToken, leaseMs: 1_000 });
+  const settled = await repository.completeAttempt({
+    callId: call.id,
+    leaseToken,
+    attempt: makeAttempt(`attempt-${call.id}`, call.id, { startedAt: sentAt }),
+    update: successUpdate(call, sentAt),
+  });
+  if (settled?.status !== 'success') throw new Error(`${call.id} was not delivered`);
 }
 
 export function rescheduleUpdate(call: WebhookCall, sentAt: Date, retryAt: Date): CallUpdate {
