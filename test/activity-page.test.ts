@@ -65,8 +65,10 @@ function get(path: string, headers: Record<string, string> = {}) {
 }
 
 /** A browser session on a call's page: its CSRF cookie and the token in its Resend form. */
-async function openCall(id: string) {
-  const response = await get(`/activity/calls/${id}`);
+async function openCall(id: string, on: AdminServer = server) {
+  const response = await fetch(`${on.baseUrl}/activity/calls/${id}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const token = /name="csrf_token" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
   return { cookie, token };
@@ -75,9 +77,10 @@ async function openCall(id: string) {
 function resend(
   id: string,
   options: { cookie?: string; token?: string; headers?: Record<string, string> },
+  on: AdminServer = server,
 ) {
   const body = options.token === undefined ? '' : `csrf_token=${encodeURIComponent(options.token)}`;
-  return fetch(`${server.baseUrl}/activity/calls/${id}/resend`, {
+  return fetch(`${on.baseUrl}/activity/calls/${id}/resend`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
@@ -223,23 +226,9 @@ describe('Resend form', () => {
     });
     try {
       const id = calls[2]?.id ?? '';
-      const page = await fetch(`${proxied.baseUrl}/activity/calls/${id}`, {
-        headers: { authorization: `Bearer ${adminToken}` },
-      });
-      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-      const response = await fetch(`${proxied.baseUrl}/activity/calls/${id}/resend`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie,
-          origin: 'https://cms.example.com',
-        },
-        body: `csrf_token=${token}`,
-      });
-      expect(response.status).toBe(303);
+      const session = await openCall(id, proxied);
+      const headers = { origin: 'https://cms.example.com' };
+      expect((await resend(id, { ...session, headers }, proxied)).status).toBe(303);
     } finally {
       await proxied.close();
     }

@@ -84,17 +84,21 @@ export async function seedPendingCalls(
   return ids;
 }
 
-/** Resolves once no call is waiting and `count` calls succeeded, checking every 100 ms. */
+/** How many calls succeeded so far. */
+export async function deliveredCount(repository: Repository): Promise<number> {
+  const { total } = await repository.listCalls({
+    status: 'success',
+    orderBy: 'createdAt',
+    direction: 'desc',
+    limit: 1,
+    offset: 0,
+  });
+  return total;
+}
+
+/** Resolves once `count` calls succeeded, checking every 100 ms. */
 export async function waitForAllDelivered(repository: Repository, count: number): Promise<void> {
-  for (;;) {
-    const { total } = await repository.listCalls({
-      status: 'success',
-      orderBy: 'createdAt',
-      direction: 'desc',
-      limit: 1,
-      offset: 0,
-    });
-    if (total >= count) return;
+  while ((await deliveredCount(repository)) < count) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
