@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebhookManager } from '../src/index.js';
@@ -7,6 +6,7 @@ import { type AdminServer, adminToken, startAdminServer } from './support/admin-
 import { type HeadlessChromium, launchChromium } from './support/chromium.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
 import { answer } from './support/receiver.js';
+import { makeTempDir } from './support/temp-dir.js';
 
 const { receiver, startManager } = await useDeliveryHarness({
   // The site rebuild endpoint is down until the test brings it back; the other one is fine.
@@ -120,9 +120,9 @@ it('refuses a Resend form posted from another site', async () => {
   const page = await browser.context.newPage();
   // Load the page once so the browser holds a genuine CSRF cookie for the handler.
   await page.goto(`${server.baseUrl}/activity/calls/${target?.id}`);
-  const directory = await mkdtemp(join(tmpdir(), 'hookline-attacker-'));
+  const directory = await makeTempDir('attacker');
   try {
-    const attacker = join(directory, 'attack.html');
+    const attacker = join(directory.path, 'attack.html');
     await writeFile(
       attacker,
       `<form method="post" action="${server.baseUrl}/activity/calls/${target?.id}/resend"><input name="csrf_token" value="guess"><button>go</button></form>`,
@@ -133,6 +133,6 @@ it('refuses a Resend form posted from another site', async () => {
     expect(response.status()).toBe(403);
     expect((await manager.getCall(target?.id ?? '')).attemptsCount).toBe(target?.attemptsCount);
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    await directory.remove();
   }
 });
