@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresRepository } from '../src/adapters/postgres/index.js';
 import { emptyExchange } from '../src/delivery/empty-exchange.js';
 import {
@@ -11,30 +11,22 @@ import {
 import { buildAttempt, buildWebhook } from '../src/testing/builders.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { errorFrom } from './support/error-from.js';
+import { publishEvent, webhookInput } from './support/fixtures.js';
 import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
 const schemas: string[] = [];
-const closing: { close(): Promise<void> }[] = [];
 
 async function migratedRepository(purpose: string): Promise<PostgresRepository> {
   const schema = uniqueSchema(purpose);
   schemas.push(schema);
   const repository = new PostgresRepository({ pool, schema });
-  closing.push(repository);
+  onTestFinished(() => repository.close());
   await repository.migrate();
   return repository;
 }
 
-const event = {
-  entityType: 'item',
-  eventType: 'publish',
-  entity: { id: '293467', type: 'item' },
-} as const;
-
-afterEach(async () => {
-  for (const item of closing.splice(0).reverse()) await item.close();
-});
+const event = publishEvent();
 
 afterAll(async () => {
   await pool.end();
@@ -50,12 +42,8 @@ describe('PostgresRepository transactional dispatch', () => {
     repository = await migratedRepository('outbox');
     transport = new RecordingTransport();
     manager = new WebhookManager({ repository, transport });
-    closing.push({ close: () => manager.stop() });
-    await manager.createWebhook({
-      name: 'outbox',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    onTestFinished(() => manager.stop());
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     await manager.start();
   }
 
@@ -122,7 +110,7 @@ describe('PostgresRepository.migrate', () => {
       { length: 5 },
       () => new PostgresRepository({ connectionString: databaseUrl, schema, poolSize: 1 }),
     );
-    closing.push(...repositories);
+    for (const repository of repositories) onTestFinished(() => repository.close());
     const results = await Promise.all(repositories.map((repository) => repository.migrate()));
     expect(results.filter((result) => result.applied.length > 0)).toEqual([
       { applied: [1], version: 1 },
@@ -188,7 +176,7 @@ describe('PostgresRepository.subscribe', () => {
       const index = waiting.findIndex((entry) => entry.kind === change.kind);
       if (index >= 0) waiting.splice(index, 1)[0]?.resolve();
     });
-    closing.push({ close: async () => unsubscribe() });
+    onTestFinished(unsubscribe);
     return (kind: RepositoryChange['kind']) =>
       new Promise<void>((resolve) => waiting.push({ kind, resolve }));
   }
@@ -202,24 +190,20 @@ describe('PostgresRepository.subscribe', () => {
       poolSize: 2,
       onError: (error) => errors.push(error),
     });
-    closing.push(repository);
+    onTestFinished(() => repository.close());
     const other = new PostgresRepository({
       connectionString: databaseUrl,
       schema: listening.schema,
       poolSize: 1,
     });
-    closing.push(other);
+    onTestFinished(() => other.close());
     const next = collect(repository);
 
     // Once listening, the feed reports both kinds (changes may have been missed until then).
     await Promise.all([next('webhooks'), next('calls')]);
     const manager = new WebhookManager({ repository: other, transport: new RecordingTransport() });
     const webhookAdded = next('webhooks');
-    await manager.createWebhook({
-      name: 'notified',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     await webhookAdded;
     const callsAdded = next('calls');
     await manager.dispatch(event);
@@ -244,11 +228,7 @@ describe('PostgresRepository.completeAttempt in batches', () => {
   it('settles the rest of a batch when one input fails', async () => {
     const repository = await migratedRepository('batch');
     const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
-    await manager.createWebhook({
-      name: 'batch',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     const calls = await Promise.all(Array.from({ length: 6 }, () => manager.dispatch(event)));
     const now = new Date();
     const claimed = await repository.claimDueCalls({
