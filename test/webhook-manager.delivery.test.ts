@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookManager } from '../src/index.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
 import { recordEvent, webhookInput } from './support/fixtures.js';
+import { until } from './support/until.js';
 
 const { receiver, createManager } = await useDeliveryHarness({
   manager: { retrySchedule: [20, 40], pollIntervalMs: 50 },
@@ -222,7 +223,7 @@ describe('WebhookManager delivery over real HTTP', () => {
       ),
     );
     // Two in flight (perWebhookConcurrency 2); the rest wait.
-    while (receiver.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => receiver.requests.length >= 2);
     const stopped = manager.stop();
     release();
     await stopped;

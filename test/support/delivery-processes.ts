@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Repository, WebhookCall } from '../../src/index.js';
 import { buildCall, buildEvent, buildWebhook } from '../../src/testing/builders.js';
+import { until } from './until.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/delivery-process.ts', import.meta.url));
 
@@ -96,9 +97,7 @@ export async function deliveredCount(repository: Repository): Promise<number> {
   return total;
 }
 
-/** Resolves once `count` calls succeeded, checking every 100 ms. */
-export async function waitForAllDelivered(repository: Repository, count: number): Promise<void> {
-  while ((await deliveredCount(repository)) < count) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Resolves once `count` calls succeeded. */
+export function waitForAllDelivered(repository: Repository, count: number): Promise<void> {
+  return until(async () => (await deliveredCount(repository)) >= count, 100);
 }
