@@ -14,7 +14,7 @@ export async function errorFrom<T>(
   } catch (caught) {
     error = caught;
   }
-  if (error === undefined) throw new Error(`expected a ${type.name}, but nothing was thrown`);
+  if (error === undefined) throw new Error(`expected ${type.name} to be thrown, but nothing was`);
   expect(error).toBeInstanceOf(type);
   return error as T;
 }
