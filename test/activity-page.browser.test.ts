@@ -1,36 +1,37 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebhookManager } from '../src/index.js';
+import type { WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
 import { type HeadlessChromium, launchChromium } from './support/chromium.js';
-import { localTransport } from './support/local-transport.js';
-import { type SwitchableReceiver, startReceiver } from './support/switchable-receiver.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { answer } from './support/receiver.js';
+import { makeTempDir } from './support/temp-dir.js';
 
+const { receiver, startManager } = await useDeliveryHarness({
+  // The site rebuild endpoint is down until the test brings it back; the other one is fine.
+  handler: (request, response) => {
+    response.writeHead(request.url === '/rebuild' ? 503 : 200).end();
+  },
+});
 let manager: WebhookManager;
 let server: AdminServer;
-let flaky: SwitchableReceiver;
-let steady: SwitchableReceiver;
 let browser: HeadlessChromium;
 
 beforeAll(async () => {
-  flaky = await startReceiver(503);
-  steady = await startReceiver(200);
-  manager = new WebhookManager({ transport: localTransport() });
+  manager = await startManager();
   server = await startAdminServer(manager);
   await manager.createWebhook({
     name: 'Rebuild site',
-    url: flaky.url,
+    url: `${receiver.url}/rebuild`,
     events: [{ entityType: 'item', eventTypes: ['publish', 'unpublish'] }],
     autoRetry: false,
   });
   await manager.createWebhook({
     name: '<script>alert(1)</script>',
-    url: steady.url,
+    url: `${receiver.url}/steady`,
     events: [{ entityType: 'item' }, { entityType: 'upload' }],
   });
-  await manager.start();
   const events = [
     { entityType: 'item', eventType: 'publish', entity: { id: '101', type: 'item' } },
     { entityType: 'upload', eventType: 'create', entity: { id: 'u7', type: 'upload' } },
@@ -49,10 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await manager.stop();
   await server.close();
-  await flaky.close();
-  await steady.close();
 });
 
 it('filters to failed calls, opens one, resends it and sees it turn to success', async () => {
@@ -88,7 +86,7 @@ it('filters to failed calls, opens one, resends it and sees it turn to success',
   expect(await page.locator('dl.facts .status').textContent()).toBe('failed');
   expect(await page.locator('dl.facts').textContent()).toContain('Rebuild site');
 
-  flaky.status = 200;
+  receiver.handle(answer(200));
   await Promise.all([page.waitForURL(/resend=done/), page.click('button:has-text("Resend")')]);
   expect(await page.locator('dl.facts .status').textContent()).toBe('success');
   expect(await page.locator('.notice').textContent()).toBe('Resent: the call is now success.');
@@ -122,9 +120,9 @@ it('refuses a Resend form posted from another site', async () => {
   const page = await browser.context.newPage();
   // Load the page once so the browser holds a genuine CSRF cookie for the handler.
   await page.goto(`${server.baseUrl}/activity/calls/${target?.id}`);
-  const directory = await mkdtemp(join(tmpdir(), 'hookline-attacker-'));
+  const directory = await makeTempDir('attacker');
   try {
-    const attacker = join(directory, 'attack.html');
+    const attacker = join(directory.path, 'attack.html');
     await writeFile(
       attacker,
       `<form method="post" action="${server.baseUrl}/activity/calls/${target?.id}/resend"><input name="csrf_token" value="guess"><button>go</button></form>`,
@@ -135,6 +133,6 @@ it('refuses a Resend form posted from another site', async () => {
     expect(response.status()).toBe(403);
     expect((await manager.getCall(target?.id ?? '')).attemptsCount).toBe(target?.attemptsCount);
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    await directory.remove();
   }
 });

@@ -1,27 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/http/index.js';
-import { type WebhookCall, WebhookManager } from '../src/index.js';
+import type { WebhookCall, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
-import { localTransport } from './support/local-transport.js';
-import { type SwitchableReceiver, startReceiver } from './support/switchable-receiver.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { answer } from './support/receiver.js';
 
 const script = '<script>alert(1)</script>';
 
+const { receiver, startManager } = await useDeliveryHarness({
+  handler: answer(500, { body: '<img src=x onerror=alert(3)>' }),
+});
 let manager: WebhookManager;
 let server: AdminServer;
-let receiver: SwitchableReceiver;
 let hostileHook: string;
 let calls: WebhookCall[];
 
 beforeAll(async () => {
-  receiver = await startReceiver(500);
-  receiver.body = '<img src=x onerror=alert(3)>';
-  manager = new WebhookManager({ transport: localTransport() });
+  manager = await startManager();
   server = await startAdminServer(manager, { pageSize: 2 });
   hostileHook = (
     await manager.createWebhook({
       name: script,
-      url: `${receiver.url}?q=<img src=x onerror=alert(2)>`,
+      url: `${receiver.url}/hook?q=<img src=x onerror=alert(2)>`,
       events: [{ entityType: 'item' }],
       headers: { 'X-Note': '"><script>alert(4)</script>' },
       autoRetry: false,
@@ -29,11 +29,10 @@ beforeAll(async () => {
   ).id;
   await manager.createWebhook({
     name: 'Quiet',
-    url: receiver.url,
+    url: `${receiver.url}/hook`,
     events: [{ entityType: 'upload' }],
     autoRetry: false,
   });
-  await manager.start();
   calls = [];
   for (const id of ['1', '2', '3']) {
     calls.push(
@@ -45,7 +44,7 @@ beforeAll(async () => {
     );
     await manager.idle();
   }
-  receiver.status = 200;
+  receiver.handle(answer(200));
   calls.push(
     ...(await manager.dispatch({
       entityType: 'upload',
@@ -56,11 +55,7 @@ beforeAll(async () => {
   await manager.idle();
 });
 
-afterAll(async () => {
-  await manager.stop();
-  await server.close();
-  await receiver.close();
-});
+afterAll(() => server.close());
 
 function get(path: string, headers: Record<string, string> = {}) {
   return fetch(`${server.baseUrl}${path}`, {
@@ -70,8 +65,10 @@ function get(path: string, headers: Record<string, string> = {}) {
 }
 
 /** A browser session on a call's page: its CSRF cookie and the token in its Resend form. */
-async function openCall(id: string) {
-  const response = await get(`/activity/calls/${id}`);
+async function openCall(id: string, on: AdminServer = server) {
+  const response = await fetch(`${on.baseUrl}/activity/calls/${id}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const token = /name="csrf_token" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
   return { cookie, token };
@@ -80,9 +77,10 @@ async function openCall(id: string) {
 function resend(
   id: string,
   options: { cookie?: string; token?: string; headers?: Record<string, string> },
+  on: AdminServer = server,
 ) {
   const body = options.token === undefined ? '' : `csrf_token=${encodeURIComponent(options.token)}`;
-  return fetch(`${server.baseUrl}/activity/calls/${id}/resend`, {
+  return fetch(`${on.baseUrl}/activity/calls/${id}/resend`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
@@ -228,23 +226,9 @@ describe('Resend form', () => {
     });
     try {
       const id = calls[2]?.id ?? '';
-      const page = await fetch(`${proxied.baseUrl}/activity/calls/${id}`, {
-        headers: { authorization: `Bearer ${adminToken}` },
-      });
-      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-      const response = await fetch(`${proxied.baseUrl}/activity/calls/${id}/resend`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie,
-          origin: 'https://cms.example.com',
-        },
-        body: `csrf_token=${token}`,
-      });
-      expect(response.status).toBe(303);
+      const session = await openCall(id, proxied);
+      const headers = { origin: 'https://cms.example.com' };
+      expect((await resend(id, { ...session, headers }, proxied)).status).toBe(303);
     } finally {
       await proxied.close();
     }

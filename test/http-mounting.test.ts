@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildClient } from '@datocms/cma-client-node';
 import express from 'express';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagementHandler, toNodeListener } from '../src/http/index.js';
 import { WebhookManager } from '../src/index.js';
 import { adminToken, bearerAuthorize } from './support/admin-server.js';
+import { listenOnLoopback } from './support/loopback-server.js';
 
 let manager: WebhookManager;
 
@@ -18,19 +18,6 @@ beforeAll(() => {
 afterAll(async () => {
   await manager.stop();
 });
-
-async function listen(server: Server): Promise<{ origin: string; close(): Promise<void> }> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-}
 
 /** Creates, lists, updates and deletes a webhook through DatoCMS's client, and loads the page. */
 async function exercise(baseUrl: string, name: string) {
@@ -56,10 +43,20 @@ async function exercise(baseUrl: string, name: string) {
   expect(await page.text()).toContain('<h1>Webhook activity</h1>');
 }
 
+/** The host's `/echo` route answers a JSON body with itself: its body parser still works. */
+async function expectHostStillParsesJson(origin: string) {
+  const echo = await fetch(`${origin}/echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"a":1}',
+  });
+  expect(await echo.json()).toEqual({ a: 1 });
+}
+
 describe('mounting the handler', () => {
   it('on node:http, at the root', async () => {
     const handler = createManagementHandler(manager, { authorize: bearerAuthorize });
-    const server = await listen(createServer(toNodeListener(handler)));
+    const server = await listenOnLoopback(createServer(toNodeListener(handler)));
     try {
       await exercise(server.origin, 'node:http');
       const root = await fetch(`${server.origin}/`, {
@@ -76,7 +73,7 @@ describe('mounting the handler', () => {
     const hooks = toNodeListener(
       createManagementHandler(manager, { authorize: bearerAuthorize, basePath: '/admin/hooks' }),
     );
-    const server = await listen(
+    const server = await listenOnLoopback(
       createServer((request, response) => {
         if (request.url === '/admin/hooks' || request.url?.startsWith('/admin/hooks/')) {
           void hooks(request, response);
@@ -105,15 +102,10 @@ describe('mounting the handler', () => {
     app.post('/echo', (request, response) => {
       response.json(request.body);
     });
-    const server = await listen(createServer(app));
+    const server = await listenOnLoopback(createServer(app));
     try {
       await exercise(`${server.origin}/admin/hooks`, 'Express');
-      const echo = await fetch(`${server.origin}/echo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"a":1}',
-      });
-      expect(await echo.json()).toEqual({ a: 1 });
+      await expectHostStillParsesJson(server.origin);
     } finally {
       await server.close();
     }
@@ -140,12 +132,7 @@ describe('mounting the handler', () => {
       const address = fastify.server.address() as AddressInfo;
       const origin = `http://127.0.0.1:${address.port}`;
       await exercise(`${origin}/admin/hooks`, 'Fastify');
-      const echo = await fetch(`${origin}/echo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"a":1}',
-      });
-      expect(await echo.json()).toEqual({ a: 1 });
+      await expectHostStillParsesJson(origin);
     } finally {
       await fastify.close();
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagementHandler, type ManagementHandlerOptions } from '../src/http/index.js';
 import { HooklineValidationError, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
+import { errorFrom } from './support/error-from.js';
 
 let manager: WebhookManager;
 let server: AdminServer;
@@ -55,13 +56,9 @@ describe('createManagementHandler', () => {
 describe('authorization', () => {
   it('answers 401 to DatoCMS’s client with a wrong token, as an ApiError', async () => {
     const client = buildClient({ apiToken: 'wrong', baseUrl: server.baseUrl, autoRetry: false });
-    const error = await client.webhooks.list().then(
-      () => null,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).response.status).toBe(401);
-    expect((error as ApiError).errors.map((entry) => entry.attributes)).toEqual([
+    const error = await errorFrom(() => client.webhooks.list(), ApiError);
+    expect(error.response.status).toBe(401);
+    expect(error.errors.map((entry) => entry.attributes)).toEqual([
       { code: 'INVALID_AUTHORIZATION_HEADER', details: {} },
     ]);
   });

@@ -1,14 +1,17 @@
 import { ApiError, buildClient, type Client } from '@datocms/cma-client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WebhookCall, WebhookManager } from '../src/index.js';
+import type { WebhookCall, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
-import { localTransport } from './support/local-transport.js';
-import { type SwitchableReceiver, startReceiver } from './support/switchable-receiver.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
+import { answer } from './support/receiver.js';
 
+const down = answer(500, { body: 'receiver is down' });
+const { receiver, startManager } = await useDeliveryHarness({ handler: down });
+const hookUrl = `${receiver.url}/hook`;
 let manager: WebhookManager;
 let server: AdminServer;
 let client: Client;
-let receiver: SwitchableReceiver;
 let publishHook: string;
 let deployHook: string;
 let dispatched: WebhookCall[];
@@ -22,11 +25,10 @@ function record(id: string) {
 }
 
 beforeAll(async () => {
-  receiver = await startReceiver(500);
-  manager = new WebhookManager({ transport: localTransport() });
+  manager = await startManager();
   server = await startAdminServer(manager);
   client = buildClient({ apiToken: adminToken, baseUrl: server.baseUrl, autoRetry: false });
-  const common = { url: receiver.url, autoRetry: false, headers: {} };
+  const common = { url: hookUrl, autoRetry: false, headers: {} };
   publishHook = (
     await manager.createWebhook({
       ...common,
@@ -43,7 +45,6 @@ beforeAll(async () => {
       events: [{ entityType: 'build_trigger' }],
     })
   ).id;
-  await manager.start();
   // Five failed publishes, then two successful deploys.
   dispatched = [];
   for (let index = 0; index < 5; index += 1) {
@@ -56,7 +57,7 @@ beforeAll(async () => {
     );
     await manager.idle();
   }
-  receiver.status = 200;
+  receiver.handle(answer(200));
   for (let index = 0; index < 2; index += 1) {
     dispatched.push(
       ...(await manager.dispatch({
@@ -67,14 +68,10 @@ beforeAll(async () => {
     );
     await manager.idle();
   }
-  receiver.status = 500;
+  receiver.handle(down);
 });
 
-afterAll(async () => {
-  await manager.stop();
-  await server.close();
-  await receiver.close();
-});
+afterAll(() => server.close());
 
 async function rawCalls(query: string) {
   const response = await fetch(`${server.baseUrl}/webhook_calls?${query}`, {
@@ -97,7 +94,7 @@ describe('webhook calls through DatoCMS’s client', () => {
       event_type: 'deploy_succeeded',
       status: 'success',
       response_status: 200,
-      request_url: receiver.url,
+      request_url: hookUrl,
       attempted_auto_retries_count: 0,
       next_retry_at: null,
     });
@@ -193,21 +190,17 @@ describe('webhook calls through DatoCMS’s client', () => {
 
   it('resends a failed call; the call then reads as a success', async () => {
     const failed = dispatched[1] as WebhookCall;
-    receiver.status = 200;
-    try {
-      await client.webhookCalls.resendWebhook(failed.id);
-      expect(await client.webhookCalls.find(failed.id)).toMatchObject({
-        status: 'success',
-        response_status: 200,
-        attempted_auto_retries_count: 0,
-      });
-      expect((await manager.listAttempts(failed.id)).map((attempt) => attempt.trigger)).toEqual([
-        'dispatch',
-        'resend',
-      ]);
-    } finally {
-      receiver.status = 500;
-    }
+    receiver.handle(answer(200));
+    await client.webhookCalls.resendWebhook(failed.id);
+    expect(await client.webhookCalls.find(failed.id)).toMatchObject({
+      status: 'success',
+      response_status: 200,
+      attempted_auto_retries_count: 0,
+    });
+    expect((await manager.listAttempts(failed.id)).map((attempt) => attempt.trigger)).toEqual([
+      'dispatch',
+      'resend',
+    ]);
   });
 
   it('answers a resend with 200 and the call as it now is, not a 202 job', async () => {
@@ -225,12 +218,7 @@ describe('webhook calls through DatoCMS’s client', () => {
 
 describe('webhook call errors', () => {
   async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(ApiError);
-    const { response, errors } = error as ApiError;
+    const { response, errors } = await errorFrom(() => promise, ApiError);
     return {
       status: response.status,
       errors: errors.map((entry) => [

@@ -2,6 +2,7 @@ import { ApiError, buildClient, type Client } from '@datocms/cma-client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, MemoryRepository, WebhookManager } from '../src/index.js';
 import { type AdminServer, adminToken, startAdminServer } from './support/admin-server.js';
+import { errorFrom } from './support/error-from.js';
 import { localTransport } from './support/local-transport.js';
 
 let manager: WebhookManager;
@@ -45,12 +46,7 @@ function createInput(name: string) {
 
 /** The API's errors as (code, field) pairs, whatever the client threw. */
 async function apiErrors(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  const apiError = error as ApiError;
+  const apiError = await errorFrom(() => promise, ApiError);
   return {
     status: apiError.response.status,
     errors: apiError.errors.map((entry) => ({

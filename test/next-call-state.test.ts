@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextCallState } from '../src/delivery/next-call-state.js';
 import type { Outcome } from '../src/delivery/outcome.js';
+import { buildCall } from '../src/testing/builders.js';
 import type { AttemptTrigger, CallStatus, Exchange, WebhookCall } from '../src/types.js';
 
 const startedAt = new Date('2026-12-04T10:00:00.000Z');
@@ -17,29 +18,16 @@ const exchange: Exchange = {
   durationMs: 1_000,
 };
 
+/** A call in `status` after its first delivery and `attemptedAutoRetriesCount` auto-retries. */
 function call(status: CallStatus, attemptedAutoRetriesCount = 0): WebhookCall {
-  return {
-    id: 'c1',
-    webhookId: 'w1',
-    entityType: 'item',
-    eventType: 'publish',
-    event: {
-      entityType: 'item',
-      eventType: 'publish',
-      environment: 'main',
-      entity: { id: '1', type: 'item' },
-      previousEntity: null,
-      relatedEntities: [],
-      triggeredAt: startedAt,
-    },
+  return buildCall({
     status,
     createdAt: startedAt,
-    lastSentAt: null,
     nextRetryAt: status === 'rescheduled' ? new Date('2026-12-04T11:00:00.000Z') : null,
     attemptedAutoRetriesCount,
     attemptsCount: attemptedAutoRetriesCount + 1,
     ...exchange,
-  };
+  });
 }
 
 const success: Outcome = { ok: true };

@@ -1,37 +1,32 @@
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import { emptyExchange } from '../src/delivery/empty-exchange.js';
 import {
   HooklineStateError,
   HooklineValidationError,
   type RepositoryChange,
   WebhookManager,
 } from '../src/index.js';
+import { buildAttempt, buildWebhook } from '../src/testing/builders.js';
 import { RecordingTransport } from '../src/testing/index.js';
+import { errorFrom } from './support/error-from.js';
+import { publishEvent, webhookInput } from './support/fixtures.js';
 import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
 const schemas: string[] = [];
-const closing: { close(): Promise<void> }[] = [];
 
 async function migratedRepository(purpose: string): Promise<PostgresRepository> {
   const schema = uniqueSchema(purpose);
   schemas.push(schema);
   const repository = new PostgresRepository({ pool, schema });
-  closing.push(repository);
+  onTestFinished(() => repository.close());
   await repository.migrate();
   return repository;
 }
 
-const event = {
-  entityType: 'item',
-  eventType: 'publish',
-  entity: { id: '293467', type: 'item' },
-} as const;
-
-afterEach(async () => {
-  for (const item of closing.splice(0).reverse()) await item.close();
-});
+const event = publishEvent();
 
 afterAll(async () => {
   await pool.end();
@@ -47,12 +42,8 @@ describe('PostgresRepository transactional dispatch', () => {
     repository = await migratedRepository('outbox');
     transport = new RecordingTransport();
     manager = new WebhookManager({ repository, transport });
-    closing.push({ close: () => manager.stop() });
-    await manager.createWebhook({
-      name: 'outbox',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    onTestFinished(() => manager.stop());
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     await manager.start();
   }
 
@@ -99,9 +90,11 @@ describe('PostgresRepository transactional dispatch', () => {
     await startManager();
     const loose = manager as WebhookManager<unknown>;
     for (const transaction of [pool, {}, 'BEGIN']) {
-      const error = await loose.dispatch(event, { transaction }).catch((thrown) => thrown);
-      expect(error).toBeInstanceOf(HooklineValidationError);
-      expect(error.issues[0].path).toBe('transaction');
+      const error = await errorFrom(
+        () => loose.dispatch(event, { transaction }),
+        HooklineValidationError,
+      );
+      expect(error.issues[0]?.path).toBe('transaction');
     }
     // @ts-expect-error the transaction is the client of the open transaction, not the pool
     await expect(manager.dispatch(event, { transaction: pool })).rejects.toThrow(/not the pool/);
@@ -117,7 +110,7 @@ describe('PostgresRepository.migrate', () => {
       { length: 5 },
       () => new PostgresRepository({ connectionString: databaseUrl, schema, poolSize: 1 }),
     );
-    closing.push(...repositories);
+    for (const repository of repositories) onTestFinished(() => repository.close());
     const results = await Promise.all(repositories.map((repository) => repository.migrate()));
     expect(results.filter((result) => result.applied.length > 0)).toEqual([
       { applied: [1], version: 1 },
@@ -139,26 +132,7 @@ describe('PostgresRepository.migrate', () => {
   it('keeps schemas apart, even on one pool', async () => {
     const one = await migratedRepository('apart');
     const two = await migratedRepository('apart');
-    const now = new Date();
-    const webhook = {
-      id: 'w1',
-      name: 'same name',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item', eventTypes: [], filters: [] }],
-      headers: {},
-      httpBasicUser: null,
-      httpBasicPassword: null,
-      secret: null,
-      customPayload: null,
-      enabled: true,
-      autoRetry: true,
-      createdAt: now,
-      updatedAt: now,
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      disabledReason: null,
-      failingSince: null,
-    };
+    const webhook = buildWebhook({ id: 'w1', name: 'same name', url: 'https://example.com/hook' });
     await one.insertWebhook(webhook);
     await two.insertWebhook({ ...webhook, url: 'https://example.com/other' });
     expect((await one.getWebhook('w1'))?.url).toBe('https://example.com/hook');
@@ -202,7 +176,7 @@ describe('PostgresRepository.subscribe', () => {
       const index = waiting.findIndex((entry) => entry.kind === change.kind);
       if (index >= 0) waiting.splice(index, 1)[0]?.resolve();
     });
-    closing.push({ close: async () => unsubscribe() });
+    onTestFinished(unsubscribe);
     return (kind: RepositoryChange['kind']) =>
       new Promise<void>((resolve) => waiting.push({ kind, resolve }));
   }
@@ -216,24 +190,20 @@ describe('PostgresRepository.subscribe', () => {
       poolSize: 2,
       onError: (error) => errors.push(error),
     });
-    closing.push(repository);
+    onTestFinished(() => repository.close());
     const other = new PostgresRepository({
       connectionString: databaseUrl,
       schema: listening.schema,
       poolSize: 1,
     });
-    closing.push(other);
+    onTestFinished(() => other.close());
     const next = collect(repository);
 
     // Once listening, the feed reports both kinds (changes may have been missed until then).
     await Promise.all([next('webhooks'), next('calls')]);
     const manager = new WebhookManager({ repository: other, transport: new RecordingTransport() });
     const webhookAdded = next('webhooks');
-    await manager.createWebhook({
-      name: 'notified',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     await webhookAdded;
     const callsAdded = next('calls');
     await manager.dispatch(event);
@@ -258,11 +228,7 @@ describe('PostgresRepository.completeAttempt in batches', () => {
   it('settles the rest of a batch when one input fails', async () => {
     const repository = await migratedRepository('batch');
     const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
-    await manager.createWebhook({
-      name: 'batch',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
     const calls = await Promise.all(Array.from({ length: 6 }, () => manager.dispatch(event)));
     const now = new Date();
     const claimed = await repository.claimDueCalls({
@@ -274,29 +240,21 @@ describe('PostgresRepository.completeAttempt in batches', () => {
       heldByWebhook: new Map(),
     });
     expect(claimed).toHaveLength(6);
-    const attempt = (id: string, callId: string) => ({
-      id,
-      callId,
-      trigger: 'dispatch' as const,
-      startedAt: now,
-      requestUrl: null,
-      requestHeaders: null,
-      requestPayload: null,
-      responseStatus: 200,
-      responseHeaders: null,
-      responsePayload: null,
-      error: null,
-      durationMs: 3,
-    });
+    const exchange = { ...emptyExchange, responseStatus: 200, durationMs: 3 };
     const results = await Promise.allSettled(
       calls.flat().map((call, n) =>
         repository.completeAttempt({
           callId: call.id,
           leaseToken: 'lease',
           // The last two reuse one attempt id: the batch holding both fails, and so does one of them.
-          attempt: attempt(n >= 4 ? 'same-attempt' : `attempt-${n}`, call.id),
+          attempt: buildAttempt({
+            id: n >= 4 ? 'same-attempt' : `attempt-${n}`,
+            callId: call.id,
+            startedAt: now,
+            ...exchange,
+          }),
           update: {
-            ...attempt('', call.id),
+            ...exchange,
             status: 'success',
             lastSentAt: now,
             nextRetryAt: null,

@@ -3,30 +3,27 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { SqliteRepository } from '../src/adapters/sqlite/index.js';
 import { HooklineStateError, HooklineValidationError, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
-import { seedPendingCalls } from './support/delivery-harness.js';
+import { seedPendingCalls } from './support/delivery-processes.js';
+import { errorFrom } from './support/error-from.js';
+import { publishEvent, webhookInput } from './support/fixtures.js';
 import { makeTempDir } from './support/temp-dir.js';
 
 const run = promisify(execFile);
 const claimer = fileURLToPath(new URL('./fixtures/sqlite-claimer.ts', import.meta.url));
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 async function tempFile(): Promise<string> {
   const directory = await makeTempDir('sqlite');
-  cleanups.push(directory.remove);
+  onTestFinished(directory.remove);
   return join(directory.path, 'hookline.db');
 }
 
 async function open(filename: string): Promise<SqliteRepository> {
   const repository = new SqliteRepository({ filename });
-  cleanups.push(() => repository.close());
+  onTestFinished(() => repository.close());
   await repository.migrate();
   return repository;
 }
@@ -35,7 +32,7 @@ describe('SqliteRepository', () => {
   it('uses WAL mode, and migrates once however often migrate() runs', async () => {
     const filename = await tempFile();
     const first = new SqliteRepository({ filename });
-    cleanups.push(() => first.close());
+    onTestFinished(() => first.close());
     expect(await first.migrate()).toEqual({ applied: [1], version: 1 });
     expect(await first.migrate()).toEqual({ applied: [], version: 1 });
     const second = await open(filename);
@@ -61,19 +58,12 @@ describe('SqliteRepository', () => {
   it('refuses to join a host transaction, and a missing filename', async () => {
     const repository = await open(await tempFile());
     const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
-    await manager.createWebhook({
-      name: 'hook',
-      url: 'https://example.com/hook',
-      events: [{ entityType: 'item' }],
-    });
-    const error = await manager
-      .dispatch(
-        { entityType: 'item', eventType: 'publish', entity: { id: '1', type: 'item' } },
-        { transaction: {} },
-      )
-      .catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(HooklineValidationError);
-    expect((error as HooklineValidationError).issues[0]?.path).toBe('transaction');
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
+    const error = await errorFrom(
+      () => manager.dispatch(publishEvent(), { transaction: {} }),
+      HooklineValidationError,
+    );
+    expect(error.issues[0]?.path).toBe('transaction');
     expect((await manager.listCalls()).total).toBe(0);
     expect(() => new SqliteRepository({ filename: '' })).toThrow(HooklineValidationError);
   });

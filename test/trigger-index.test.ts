@@ -1,45 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { buildEvent, buildWebhook } from '../src/testing/builders.js';
 import { TriggerIndex } from '../src/triggers/trigger-index.js';
 import type { Trigger, Webhook, WebhookEvent } from '../src/types.js';
 
-let sequence = 0;
+/** A webhook whose triggers default to every record event. */
 function webhook(events: Partial<Trigger>[], enabled = true): Webhook {
-  sequence += 1;
-  const now = new Date();
-  return {
-    id: `w${sequence}`,
-    name: `webhook ${sequence}`,
-    url: 'https://example.com/hook',
+  return buildWebhook({
+    enabled,
     events: events.map((trigger) => ({
       entityType: 'item',
       eventTypes: [],
       filters: [],
       ...trigger,
     })),
-    headers: {},
-    httpBasicUser: null,
-    httpBasicPassword: null,
-    secret: null,
-    customPayload: null,
-    enabled,
-    autoRetry: true,
-    createdAt: now,
-    updatedAt: now,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    disabledReason: null,
-    failingSince: null,
-  };
+  });
 }
 
+/** A record event of model `modelId`, as stored after validation. */
 function recordEvent(
   eventType: string,
   id: string,
   modelId: string,
   environment = 'main',
 ): WebhookEvent {
-  return {
-    entityType: 'item',
+  return buildEvent({
     eventType,
     environment,
     entity: {
@@ -47,10 +31,7 @@ function recordEvent(
       type: 'item',
       relationships: { item_type: { data: { id: modelId, type: 'item_type' } } },
     },
-    previousEntity: null,
-    relatedEntities: [],
-    triggeredAt: new Date(),
-  };
+  });
 }
 
 const ids = (webhooks: Webhook[]) => webhooks.map((hook) => hook.id);

@@ -1,33 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
 import { UndiciTransport } from '../src/transport/undici-transport.js';
-import { WebhookManager } from '../src/webhook-manager.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
-import { guardUnhandledRejections, type Receiver, startReceiver } from './support/receiver.js';
 
 // Every form below reaches this process's receiver if the guard lets it through; each must be
 // refused before a byte is sent. Only loopback spellings are used, so a broken guard still sends
 // nothing beyond this machine.
-let receiver: Receiver;
-const rejections = guardUnhandledRejections();
+const { receiver, startManager } = await useDeliveryHarness();
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterEach(() => rejections.check());
-afterAll(async () => {
-  rejections.dispose();
-  await receiver.close();
-});
-
-async function sendError(transport: UndiciTransport, url: string): Promise<HooklineTransportError> {
-  try {
-    await transport.send({ url, method: 'POST', headers: {}, body: '{}' });
-  } catch (error) {
-    if (error instanceof HooklineTransportError) return error;
-    throw error;
-  }
-  throw new Error(`${url} was sent`);
+function sendError(transport: UndiciTransport, url: string): Promise<HooklineTransportError> {
+  return errorFrom(
+    () => transport.send({ url, method: 'POST', headers: {}, body: '{}' }),
+    HooklineTransportError,
+  );
 }
 
 describe('UndiciTransport address guard (on by default)', () => {
@@ -84,7 +71,6 @@ describe('UndiciTransport address guard (on by default)', () => {
   it('lets everything through with allowPrivateNetworks', async () => {
     const transport = new UndiciTransport({ allowPrivateNetworks: true });
     try {
-      const before = receiver.requests.length;
       for (const url of [
         `http://127.0.0.1:${receiver.port}/`,
         `http://2130706433:${receiver.port}/`,
@@ -93,7 +79,7 @@ describe('UndiciTransport address guard (on by default)', () => {
           (await transport.send({ url, method: 'POST', headers: {}, body: '{}' })).status,
         ).toBe(200);
       }
-      expect(receiver.requests.length - before).toBe(2);
+      expect(receiver.requests).toHaveLength(2);
     } finally {
       await transport.close();
     }
@@ -129,23 +115,20 @@ describe('UndiciTransport address guard (on by default)', () => {
   });
 
   it('fails the call without a retry and records BLOCKED_ADDRESS on the attempt', async () => {
-    const before = receiver.requests.length;
-    const manager = new WebhookManager({ retrySchedule: [10, 20] });
-    try {
-      await manager.createWebhook(webhookInput(`http://localhost:${receiver.port}/hook`));
-      await manager.start();
-      const [call] = await manager.dispatch(publishEvent());
-      await manager.idle({ includeRetries: true });
-      const stored = await manager.getCall(call?.id ?? '');
-      expect(stored.status).toBe('failed');
-      expect(stored.nextRetryAt).toBeNull();
-      expect(stored.error?.code).toBe('BLOCKED_ADDRESS');
-      const attempts = await manager.listAttempts(stored.id);
-      expect(attempts.map((attempt) => attempt.error?.code)).toEqual(['BLOCKED_ADDRESS']);
-      expect(receiver.requests.length).toBe(before);
-    } finally {
-      await manager.stop();
-      await manager.transport.close?.();
-    }
+    // The transport a manager makes by default, with the guard on.
+    const manager = await startManager({
+      transport: new UndiciTransport(),
+      retrySchedule: [10, 20],
+    });
+    await manager.createWebhook(webhookInput(`http://localhost:${receiver.port}/hook`));
+    const [call] = await manager.dispatch(publishEvent());
+    await manager.idle({ includeRetries: true });
+    const stored = await manager.getCall(call?.id ?? '');
+    expect(stored.status).toBe('failed');
+    expect(stored.nextRetryAt).toBeNull();
+    expect(stored.error?.code).toBe('BLOCKED_ADDRESS');
+    const attempts = await manager.listAttempts(stored.id);
+    expect(attempts.map((attempt) => attempt.error?.code)).toEqual(['BLOCKED_ADDRESS']);
+    expect(receiver.requests).toHaveLength(0);
   });
 });

@@ -1,36 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
-import { UndiciTransport } from '../src/transport/undici-transport.js';
-import {
-  closedPort,
-  guardUnhandledRejections,
-  type Receiver,
-  startReceiver,
-} from './support/receiver.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
+import { localTransport } from './support/local-transport.js';
+import { closedPort } from './support/receiver.js';
 
-const rejections = guardUnhandledRejections();
-let receiver: Receiver;
-let transport: UndiciTransport;
+const { receiver } = await useDeliveryHarness();
+const transport = localTransport({ timeoutMs: 300 });
+afterAll(() => transport.close());
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  transport = new UndiciTransport({ allowPrivateNetworks: true, timeoutMs: 300 });
-});
-afterEach(() => rejections.check());
-afterAll(async () => {
-  rejections.dispose();
-  await transport.close();
-  await receiver.close();
-});
-
-async function failure(url: string, signal?: AbortSignal): Promise<HooklineTransportError> {
-  try {
-    await transport.send({ url, method: 'POST', headers: {}, body: '{}', signal });
-  } catch (error) {
-    if (error instanceof HooklineTransportError) return error;
-    throw error;
-  }
-  throw new Error('the request succeeded');
+function failure(url: string, signal?: AbortSignal): Promise<HooklineTransportError> {
+  return errorFrom(
+    () => transport.send({ url, method: 'POST', headers: {}, body: '{}', signal }),
+    HooklineTransportError,
+  );
 }
 
 describe('UndiciTransport', () => {

@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type UndiciTransport, WebhookManager } from '../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookManager } from '../src/index.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
 import { recordEvent, webhookInput } from './support/fixtures.js';
-import { localTransport } from './support/local-transport.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { until } from './support/until.js';
 
-let receiver: Receiver;
-let transport: UndiciTransport;
+const { receiver, createManager } = await useDeliveryHarness({
+  manager: { retrySchedule: [20, 40], pollIntervalMs: 50 },
+});
 let manager: WebhookManager;
 
-beforeEach(async () => {
-  receiver = await startReceiver();
-  transport = localTransport();
-  manager = new WebhookManager({ transport, retrySchedule: [20, 40], pollIntervalMs: 50 });
-});
-
-afterEach(async () => {
-  await manager.stop();
-  await transport.close();
-  await receiver.close();
+beforeEach(() => {
+  manager = createManager();
 });
 
 describe('WebhookManager delivery over real HTTP', () => {
@@ -230,17 +223,16 @@ describe('WebhookManager delivery over real HTTP', () => {
       ),
     );
     // Two in flight (perWebhookConcurrency 2); the rest wait.
-    while (receiver.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => receiver.requests.length >= 2);
     const stopped = manager.stop();
     release();
     await stopped;
     const afterStop = await manager.listCalls({ status: 'success' });
     expect(afterStop.total).toBe(2);
 
-    const successor = new WebhookManager({ repository, transport, pollIntervalMs: 50 });
+    const successor = createManager({ repository, transport: manager.transport });
     await successor.start();
     await successor.idle();
-    await successor.stop();
     const { calls: settled } = await successor.listCalls({ limit: 10 });
     expect(settled.map((call) => call.status)).toEqual(Array(5).fill('success'));
     expect(

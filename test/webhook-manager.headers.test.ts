@@ -1,46 +1,33 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HooklineValidationError } from '../src/errors.js';
-import { UndiciTransport } from '../src/transport/undici-transport.js';
 import type { WebhookInput } from '../src/types.js';
 import { hooklineVersion } from '../src/version.js';
-import { WebhookManager } from '../src/webhook-manager.js';
+import type { WebhookManager } from '../src/webhook-manager.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
-import { guardUnhandledRejections, type Receiver, startReceiver } from './support/receiver.js';
 
-const rejections = guardUnhandledRejections();
-let receiver: Receiver;
+const { receiver, startManager } = await useDeliveryHarness();
 let manager: WebhookManager;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  manager = new WebhookManager({ transport: new UndiciTransport({ allowPrivateNetworks: true }) });
-  await manager.start();
-});
-afterEach(() => rejections.check());
-afterAll(async () => {
-  rejections.dispose();
-  await manager.stop();
-  await manager.transport.close?.();
-  await receiver.close();
+beforeEach(async () => {
+  manager = await startManager();
 });
 
 async function deliver(path: string, extra: Partial<WebhookInput>) {
   await manager.createWebhook(webhookInput(`${receiver.url}${path}`, extra));
   await manager.dispatch(publishEvent());
   await manager.idle();
-  const request = receiver.requests.find((candidate) => candidate.url === path);
+  const [request] = receiver.requestsTo(path);
   if (!request) throw new Error(`nothing received on ${path}`);
   return request;
 }
 
-async function refusal(input: Partial<WebhookInput>): Promise<HooklineValidationError> {
-  try {
-    await manager.createWebhook(webhookInput(`${receiver.url}/refused`, input));
-  } catch (error) {
-    if (error instanceof HooklineValidationError) return error;
-    throw error;
-  }
-  throw new Error('the webhook was accepted');
+function refusal(input: Partial<WebhookInput>): Promise<HooklineValidationError> {
+  return errorFrom(
+    () => manager.createWebhook(webhookInput(`${receiver.url}/refused`, input)),
+    HooklineValidationError,
+  );
 }
 
 describe('what the receiver gets', () => {

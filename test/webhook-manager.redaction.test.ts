@@ -1,23 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HooklineError } from '../src/errors.js';
 import type { HooklineEventName } from '../src/events.js';
 import { generateSecret } from '../src/signing.js';
-import { UndiciTransport } from '../src/transport/undici-transport.js';
-import { WebhookManager } from '../src/webhook-manager.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
+import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
-import {
-  closedPort,
-  guardUnhandledRejections,
-  type Receiver,
-  startReceiver,
-} from './support/receiver.js';
+import { closedPort } from './support/receiver.js';
 
 // Deliveries, retries, a resend, failures and a 410 against a receiver that echoes every request
 // header back, decoded basic auth included, in its response body and headers. Nothing hookline
 // stores, emits or throws may contain a password, a secret or an Authorization value.
-const rejections = guardUnhandledRejections();
-let receiver: Receiver;
-
 const user = 'editor';
 const password = 'S3cr3t-P@ss"w0rd\\with-escapes';
 const bearer = 'Bearer tok-6f1b2c9e8d7a-very-private';
@@ -78,8 +70,8 @@ function leaks(values: unknown[]): string[] {
   });
 }
 
-beforeAll(async () => {
-  receiver = await startReceiver((request, response) => {
+const { receiver, createManager } = await useDeliveryHarness({
+  handler: (request, response) => {
     const authorization = request.headers.authorization ?? '';
     const decoded = authorization.startsWith('Basic ')
       ? Buffer.from(authorization.slice(6), 'base64').toString()
@@ -96,118 +88,95 @@ beforeAll(async () => {
     response.end(
       JSON.stringify({ headers: request.headers, decoded, body: request.body.toString() }),
     );
-  });
-});
-afterEach(() => rejections.check());
-afterAll(async () => {
-  rejections.dispose();
-  await receiver.close();
+  },
 });
 
 describe('secrets never reach the call log, events or errors', () => {
   it('finds no password, credentials, Authorization value or secret anywhere', async () => {
-    const manager = new WebhookManager({
-      transport: new UndiciTransport({ allowPrivateNetworks: true }),
-      retrySchedule: [30, 60],
-      secretRotationGraceMs: 3_600_000,
-    });
+    const manager = createManager({ retrySchedule: [30, 60], secretRotationGraceMs: 3_600_000 });
     const emitted: { name: HooklineEventName; payload: unknown }[] = [];
     for (const name of eventNames) {
       manager.on(name, (payload) => emitted.push({ name, payload: structuredClone(payload) }));
     }
     const thrown: unknown[] = [];
     await manager.start();
-    try {
-      const basic = await manager.createWebhook(
-        webhookInput(`${receiver.url}/ok-basic`, {
-          httpBasicUser: user,
-          httpBasicPassword: password,
-          secret,
-        }),
-      );
-      const flaky = await manager.createWebhook(
-        webhookInput(`${receiver.url}/flaky`, {
-          headers: { Authorization: bearer },
-          secret: secondSecret,
-        }),
-      );
-      // A rotation: both secrets sign, and both must stay out of the log.
-      await manager.updateWebhook(flaky.id, { secret: rotatedSecret });
-      await manager.createWebhook(
-        webhookInput(`${receiver.url}/failing`, {
-          httpBasicUser: user,
-          httpBasicPassword: password,
-          secret,
-        }),
-      );
-      await manager.createWebhook(
-        webhookInput(`${receiver.url}/gone`, { headers: { Authorization: bearer }, secret }),
-      );
-      const calls = await manager.dispatch(publishEvent());
-      expect(calls).toHaveLength(4);
-      await manager.idle();
-      // The retry of the flaky webhook goes out with a header that makes it succeed.
-      await manager.updateWebhook(flaky.id, {
-        headers: { Authorization: bearer, 'X-Second-Try': 'yes' },
-      });
-      await manager.idle({ includeRetries: true });
+    const basic = await manager.createWebhook(
+      webhookInput(`${receiver.url}/ok-basic`, {
+        httpBasicUser: user,
+        httpBasicPassword: password,
+        secret,
+      }),
+    );
+    const flaky = await manager.createWebhook(
+      webhookInput(`${receiver.url}/flaky`, {
+        headers: { Authorization: bearer },
+        secret: secondSecret,
+      }),
+    );
+    // A rotation: both secrets sign, and both must stay out of the log.
+    await manager.updateWebhook(flaky.id, { secret: rotatedSecret });
+    await manager.createWebhook(
+      webhookInput(`${receiver.url}/failing`, {
+        httpBasicUser: user,
+        httpBasicPassword: password,
+        secret,
+      }),
+    );
+    await manager.createWebhook(
+      webhookInput(`${receiver.url}/gone`, { headers: { Authorization: bearer }, secret }),
+    );
+    const calls = await manager.dispatch(publishEvent());
+    expect(calls).toHaveLength(4);
+    await manager.idle();
+    // The retry of the flaky webhook goes out with a header that makes it succeed.
+    await manager.updateWebhook(flaky.id, {
+      headers: { Authorization: bearer, 'X-Second-Try': 'yes' },
+    });
+    await manager.idle({ includeRetries: true });
 
-      for (const call of calls) await manager.resendCall(call.id);
-      // Transport failures carry their own messages: point one webhook at a closed port.
-      await manager.updateWebhook(basic.id, {
-        url: `http://127.0.0.1:${await closedPort()}/closed`,
-      });
-      await manager.resendCall(calls[0]?.id ?? '');
+    for (const call of calls) await manager.resendCall(call.id);
+    // Transport failures carry their own messages: point one webhook at a closed port.
+    await manager.updateWebhook(basic.id, {
+      url: `http://127.0.0.1:${await closedPort()}/closed`,
+    });
+    await manager.resendCall(calls[0]?.id ?? '');
 
-      // Bad input that carries a secret must not be echoed back in the error.
-      const badInputs = [
-        () => manager.updateWebhook(basic.id, { headers: { 'X-Leak': `${password}\r\n` } }),
-        () => manager.updateWebhook(basic.id, { secret: `whsec_${password}` }),
-        () => manager.updateWebhook(basic.id, { headers: { Authorization: bearer } }),
-        () => manager.createWebhook(webhookInput(`http://${user}:${password}@127.0.0.1/`)),
-      ];
-      for (const attempt of badInputs) {
-        try {
-          await attempt();
-          thrown.push('accepted');
-        } catch (error) {
-          expect(error).toBeInstanceOf(HooklineError);
-          thrown.push(error);
-        }
-      }
-      expect(thrown).not.toContain('accepted');
+    // Bad input that carries a secret must not be echoed back in the error.
+    const badInputs = [
+      () => manager.updateWebhook(basic.id, { headers: { 'X-Leak': `${password}\r\n` } }),
+      () => manager.updateWebhook(basic.id, { secret: `whsec_${password}` }),
+      () => manager.updateWebhook(basic.id, { headers: { Authorization: bearer } }),
+      () => manager.createWebhook(webhookInput(`http://${user}:${password}@127.0.0.1/`)),
+    ];
+    for (const attempt of badInputs) thrown.push(await errorFrom(attempt, HooklineError));
 
-      const { calls: stored, total } = await manager.listCalls({ limit: 500 });
-      expect(total).toBe(4);
-      const statuses = stored.map((call) => call.status).sort();
-      expect(statuses).toEqual(['failed', 'failed', 'failed', 'success']);
-      const records: unknown[] = [stored];
-      let attemptsSeen = 0;
-      for (const call of stored) {
-        records.push(await manager.getCall(call.id));
-        const attempts = await manager.listAttempts(call.id);
-        attemptsSeen += attempts.length;
-        records.push(attempts);
-      }
-      // Make sure there was something to leak: echoes came back and were recorded.
-      expect(attemptsSeen).toBeGreaterThanOrEqual(10);
-      const recorded = strings(records).join('\n');
-      expect(recorded).toContain('x-echo-authorization');
-      expect(recorded).toContain('[REDACTED]');
-      const names = emitted.map((entry) => entry.name);
-      expect(names).toEqual(expect.arrayContaining(eventNames.filter((name) => name !== 'error')));
-      expect(strings(emitted).join('\n')).toContain('CONNECTION_REFUSED');
-
-      expect(leaks(records)).toEqual([]);
-      expect(leaks(emitted)).toEqual([]);
-      expect(leaks(thrown)).toEqual([]);
-      // The search can find them: the receiver got the real values and echoed them back.
-      expect(leaks(receiver.requests.map((request) => request.headers))).toEqual(
-        expect.arrayContaining([bearer, needles[1], needles[2]]),
-      );
-    } finally {
-      await manager.stop();
-      await manager.transport.close?.();
+    const { calls: stored, total } = await manager.listCalls({ limit: 500 });
+    expect(total).toBe(4);
+    const statuses = stored.map((call) => call.status).sort();
+    expect(statuses).toEqual(['failed', 'failed', 'failed', 'success']);
+    const records: unknown[] = [stored];
+    let attemptsSeen = 0;
+    for (const call of stored) {
+      records.push(await manager.getCall(call.id));
+      const attempts = await manager.listAttempts(call.id);
+      attemptsSeen += attempts.length;
+      records.push(attempts);
     }
+    // Make sure there was something to leak: echoes came back and were recorded.
+    expect(attemptsSeen).toBeGreaterThanOrEqual(10);
+    const recorded = strings(records).join('\n');
+    expect(recorded).toContain('x-echo-authorization');
+    expect(recorded).toContain('[REDACTED]');
+    const names = emitted.map((entry) => entry.name);
+    expect(names).toEqual(expect.arrayContaining(eventNames.filter((name) => name !== 'error')));
+    expect(strings(emitted).join('\n')).toContain('CONNECTION_REFUSED');
+
+    expect(leaks(records)).toEqual([]);
+    expect(leaks(emitted)).toEqual([]);
+    expect(leaks(thrown)).toEqual([]);
+    // The search can find them: the receiver got the real values and echoed them back.
+    expect(leaks(receiver.requests.map((request) => request.headers))).toEqual(
+      expect.arrayContaining([bearer, needles[1], needles[2]]),
+    );
   });
 });

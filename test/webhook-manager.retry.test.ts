@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failedTooLong, nextFailingSince } from '../src/delivery/failure-streak.js';
 import type { HooklineEvents } from '../src/events.js';
 import { MemoryRepository } from '../src/repository/memory-repository.js';
-import { UndiciTransport } from '../src/transport/undici-transport.js';
 import type { Webhook } from '../src/types.js';
-import { WebhookManager, type WebhookManagerOptions } from '../src/webhook-manager.js';
+import { WebhookManager } from '../src/webhook-manager.js';
+import { useDeliveryHarness } from './support/delivery-harness.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
-import { guardUnhandledRejections, type Receiver, startReceiver } from './support/receiver.js';
 
-const rejections = guardUnhandledRejections();
-let receiver: Receiver;
-const managers: WebhookManager[] = [];
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterEach(async () => {
-  for (const manager of managers.splice(0)) {
-    await manager.stop();
-    await manager.transport.close?.();
-  }
-  rejections.check();
-});
-afterAll(async () => {
-  rejections.dispose();
-  await receiver.close();
+const { receiver, startManager } = await useDeliveryHarness({
+  manager: { retrySchedule: [30, 60] },
 });
 
 /** A memory repository that counts webhook writes, to check they happen only on a change. */
@@ -35,17 +19,6 @@ class CountingRepository extends MemoryRepository {
     this.webhookWrites += 1;
     return super.updateWebhook(webhook);
   }
-}
-
-async function startManager(options: WebhookManagerOptions = {}): Promise<WebhookManager> {
-  const manager = new WebhookManager({
-    transport: new UndiciTransport({ allowPrivateNetworks: true }),
-    retrySchedule: [30, 60],
-    ...options,
-  });
-  managers.push(manager);
-  await manager.start();
-  return manager;
 }
 
 describe('every retry renders the request from the webhook’s current settings', () => {

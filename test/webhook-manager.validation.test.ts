@@ -6,20 +6,14 @@ import {
   WebhookManager,
 } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
+import { errorFrom } from './support/error-from.js';
 import { webhookInput } from './support/fixtures.js';
 
 function newManager() {
   return new WebhookManager({ transport: new RecordingTransport() });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<HooklineValidationError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HooklineValidationError);
-  return error as HooklineValidationError;
-}
+const rejection = (promise: Promise<unknown>) => errorFrom(() => promise, HooklineValidationError);
 
 const paths = (error: HooklineValidationError) => error.issues.map((issue) => issue.path);
 

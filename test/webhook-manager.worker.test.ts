@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type HooklineEvents, WebhookManager } from '../src/index.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { recordEvent, webhookInput } from './support/fixtures.js';
+import { until } from './support/until.js';
 
 /** A transport whose replies wait until released, counting how many requests are open at once. */
 function gatedTransport() {
@@ -32,10 +33,6 @@ function gatedTransport() {
   };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe('DeliveryWorker concurrency', () => {
   it('keeps one slow webhook from taking every slot', async () => {
     const gated = gatedTransport();
@@ -64,10 +61,10 @@ describe('DeliveryWorker concurrency', () => {
       gated.transport.requests.some((request) => request.url === 'https://fast.example/b'),
     );
     expect(gated.totalOpen()).toBe(3);
-    while (gated.transport.requests.length < 11) {
+    await until(() => {
       gated.release();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+      return gated.transport.requests.length >= 11;
+    });
     gated.release();
     await manager.idle();
     await manager.stop();
@@ -91,10 +88,10 @@ describe('DeliveryWorker concurrency', () => {
     await until(() => gated.totalOpen() === 3);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(gated.totalOpen()).toBe(3);
-    while ((await manager.listCalls({ status: 'success' })).total < 12) {
+    await until(async () => {
       gated.release();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+      return (await manager.listCalls({ status: 'success' })).total >= 12;
+    });
     await manager.stop();
   });
 });

@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { webhookAttributePath } from '../src/http/attribute-path.js';
 import { readWebhookDocument, restoreMaskedValues } from '../src/http/webhook-resource.js';
-import type { Webhook } from '../src/index.js';
+import { buildWebhook } from '../src/testing/builders.js';
 
-const stored: Webhook = {
+const stored = buildWebhook({
   id: 'w1',
   name: 'Stored',
   url: 'https://example.com/hook',
-  events: [{ entityType: 'item', eventTypes: [], filters: [] }],
   headers: { Authorization: 'Bearer abc123456', 'X-Site': 'blog' },
-  httpBasicUser: null,
-  httpBasicPassword: null,
   secret: 'whsec_LCHbdwo1UOi7csN6OJ8XJkTsl5ZTkw7y',
-  customPayload: null,
-  enabled: true,
-  autoRetry: true,
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-  previousSecret: null,
-  previousSecretExpiresAt: null,
-  disabledReason: null,
-  failingSince: null,
-};
+});
 
 describe('readWebhookDocument', () => {
   it('renames DatoCMS attributes and events to manager fields', () => {

@@ -1,12 +1,11 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createManagementHandler,
   type ManagementHandlerOptions,
   toNodeListener,
 } from '../../src/http/index.js';
 import type { WebhookManager } from '../../src/webhook-manager.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 export const adminToken = 'test-admin-token';
 
@@ -36,17 +35,6 @@ export async function startAdminServer(
     ...options,
     basePath,
   });
-  const server = createServer(toNodeListener(handler));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    baseUrl: `${origin}${basePath}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  const { origin, close } = await listenOnLoopback(createServer(toNodeListener(handler)));
+  return { origin, baseUrl: `${origin}${basePath}`, close };
 }

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+import { makeTempDir } from './temp-dir.js';
 
 /** Debian's chromium package; .ci/run installs it when missing. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -15,8 +13,8 @@ export interface HeadlessChromium {
 export async function launchChromium(
   options: BrowserContextOptions = {},
 ): Promise<HeadlessChromium> {
-  const profile = await mkdtemp(join(tmpdir(), 'hookline-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  const profile = await makeTempDir('chromium');
+  const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: chromiumPath,
     headless: true,
     args: [
@@ -35,7 +33,7 @@ export async function launchChromium(
     context,
     close: async () => {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await profile.remove();
     },
   };
 }

@@ -1,186 +1,96 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import type { Repository, Webhook, WebhookCall } from '../../src/index.js';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import type { Transport } from '../../src/transport/transport.js';
+import { WebhookManager, type WebhookManagerOptions } from '../../src/webhook-manager.js';
+import { localTransport } from './local-transport.js';
+import { type Receiver, type ReceiverHandler, startReceiver } from './receiver.js';
 
-const fixture = fileURLToPath(new URL('../fixtures/delivery-process.ts', import.meta.url));
-
-/** A delivery process started from `test/fixtures/delivery-process.ts`. */
-export interface DeliveryProcess {
-  name: string;
-  child: ChildProcess;
-  /** Ends it gracefully and waits for it to exit. */
-  stop(): Promise<void>;
-  /** Kills it without warning, as a crash would, and waits until it is gone. */
-  kill(): Promise<void>;
+export interface DeliveryHarnessOptions {
+  /** How the receiver answers until the file says otherwise. Default: 200 "ok". */
+  handler?: ReceiverHandler;
+  /** Options for every manager of the file; those given to `createManager` win. */
+  manager?: WebhookManagerOptions;
 }
 
-export async function startDeliveryProcess(
-  name: string,
-  env: Record<string, string>,
-): Promise<DeliveryProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    env: { ...process.env, ...env, HOOKLINE_PROCESS: name },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export interface DeliveryHarness {
+  /**
+   * The file's receiver on 127.0.0.1. Each test starts with it as the file set it up: an empty
+   * request log, answering as it did after `beforeAll`.
+   */
+  receiver: Receiver;
+  /**
+   * A manager that delivers to loopback through the real transport, not started. Made in a test
+   * (or its `beforeEach`) it is stopped after that test, made in `beforeAll` after the last one;
+   * either way its transport is closed.
+   */
+  createManager(options?: WebhookManagerOptions): WebhookManager;
+  /** `createManager`, started. */
+  startManager(options?: WebhookManagerOptions): Promise<WebhookManager>;
+}
+
+/**
+ * Starts the file's receiver and registers the hooks a delivery test file needs: managers stopped
+ * and their transports closed when their test (or the file) ends, and a check after each test that
+ * no promise rejection went unhandled, since a delivery that fails that way fails no assertion.
+ * Await it at the top of the file, so the receiver is there for the file's own hooks.
+ */
+export async function useDeliveryHarness(
+  settings: DeliveryHarnessOptions = {},
+): Promise<DeliveryHarness> {
+  const receiver = await startReceiver(settings.handler);
+  let handlerBeforeTest = receiver.handler;
+  let inTest = false;
+  const fileManagers: WebhookManager[] = [];
+  const testManagers: WebhookManager[] = [];
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+
+  beforeEach(() => {
+    inTest = true;
+    handlerBeforeTest = receiver.handler;
   });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors += chunk.toString();
+  afterEach(async () => {
+    inTest = false;
+    await stopAll(testManagers.splice(0));
+    receiver.handle(handlerBeforeTest);
+    receiver.clearRequests();
+    if (rejections.length > 0) {
+      const [first] = rejections.splice(0);
+      throw new Error(`unhandled rejection: ${String(first)}`);
+    }
   });
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
+  afterAll(async () => {
+    await stopAll(fileManagers.splice(0));
+    process.off('unhandledRejection', onRejection);
+    await receiver.close();
+  });
+
+  const createManager = (options: WebhookManagerOptions = {}) => {
+    const merged = { ...settings.manager, ...options };
+    const manager = new WebhookManager({
+      ...merged,
+      transport: merged.transport ?? localTransport(),
     });
-    exited.then(([code]) => reject(new Error(`${name} exited (${code}) before ready: ${errors}`)));
-  });
-  const waitForExit = async () => {
-    if (child.exitCode === null && child.signalCode === null) await exited;
+    (inTest ? testManagers : fileManagers).push(manager);
+    return manager;
   };
   return {
-    name,
-    child,
-    async stop() {
-      child.kill('SIGTERM');
-      await waitForExit();
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await waitForExit();
+    receiver,
+    createManager,
+    async startManager(options) {
+      const manager = createManager(options);
+      await manager.start();
+      return manager;
     },
   };
 }
 
-/** A receiver on 127.0.0.1 that counts deliveries per call id and per sending process. */
-export interface CountingReceiver {
-  url: string;
-  /** Deliveries per call id (`webhook_call_id` of the default payload). */
-  byCall: Map<string, number>;
-  /** Deliveries per process (named in the user agent). */
-  byProcess: Map<string, number>;
-  received: number;
-  /** Called after each delivery is counted. */
-  onDelivery: ((received: number) => void) | null;
-  close(): Promise<void>;
-}
-
-export async function startCountingReceiver(): Promise<CountingReceiver> {
-  const receiver: Omit<CountingReceiver, 'url' | 'close'> = {
-    byCall: new Map(),
-    byProcess: new Map(),
-    received: 0,
-    onDelivery: null,
-  };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { webhook_call_id: string };
-      const sender = String(request.headers['user-agent']).replace('hookline-test/', '');
-      receiver.byCall.set(
-        body.webhook_call_id,
-        (receiver.byCall.get(body.webhook_call_id) ?? 0) + 1,
-      );
-      receiver.byProcess.set(sender, (receiver.byProcess.get(sender) ?? 0) + 1);
-      receiver.received += 1;
-      receiver.onDelivery?.(receiver.received);
-      // A short pause keeps attempts in flight, as a real receiver would.
-      setTimeout(() => response.writeHead(200).end('ok'), 2);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(receiver, {
-    url: `http://127.0.0.1:${port}/hook`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-}
-
-/** Webhooks pointing at the receiver, and `count` pending calls spread over them. */
-export async function seedPendingCalls(
-  repository: Repository,
-  url: string,
-  count: number,
-  webhookCount = 3,
-): Promise<string[]> {
-  const now = new Date();
-  const webhooks: Webhook[] = Array.from({ length: webhookCount }, (_, index) => ({
-    id: `webhook-${index}`,
-    name: `Receiver ${index}`,
-    url,
-    events: [{ entityType: 'item', eventTypes: [], filters: [] }],
-    headers: {},
-    httpBasicUser: null,
-    httpBasicPassword: null,
-    secret: null,
-    customPayload: null,
-    enabled: true,
-    autoRetry: true,
-    createdAt: now,
-    updatedAt: now,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    disabledReason: null,
-    failingSince: null,
-  }));
-  for (const webhook of webhooks) await repository.insertWebhook(webhook);
-  const ids: string[] = [];
-  const batch: WebhookCall[] = [];
-  for (let n = 0; n < count; n += 1) {
-    const id = `call-${String(n).padStart(5, '0')}`;
-    ids.push(id);
-    batch.push({
-      id,
-      webhookId: `webhook-${n % webhookCount}`,
-      entityType: 'item',
-      eventType: 'publish',
-      event: {
-        entityType: 'item',
-        eventType: 'publish',
-        environment: 'main',
-        entity: { id: String(n), type: 'item' },
-        previousEntity: null,
-        relatedEntities: [],
-        triggeredAt: now,
-      },
-      status: 'pending',
-      createdAt: new Date(now.getTime() - count + n),
-      lastSentAt: null,
-      nextRetryAt: null,
-      attemptedAutoRetriesCount: 0,
-      attemptsCount: 0,
-      requestUrl: null,
-      requestHeaders: null,
-      requestPayload: null,
-      responseStatus: null,
-      responseHeaders: null,
-      responsePayload: null,
-      error: null,
-      durationMs: null,
-    });
-    if (batch.length === 500 || n === count - 1) await repository.insertCalls(batch.splice(0));
+/** Stops the managers, then closes each transport once (managers may share one). */
+async function stopAll(managers: WebhookManager[]): Promise<void> {
+  const transports = new Set<Transport>();
+  for (const manager of managers) {
+    await manager.stop();
+    transports.add(manager.transport);
   }
-  return ids;
-}
-
-/** Resolves once no call is waiting and `count` calls succeeded, checking every 100 ms. */
-export async function waitForAllDelivered(repository: Repository, count: number): Promise<void> {
-  for (;;) {
-    const { total } = await repository.listCalls({
-      status: 'success',
-      orderBy: 'createdAt',
-      direction: 'desc',
-      limit: 1,
-      offset: 0,
-    });
-    if (total >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  for (const transport of transports) await transport.close?.();
 }

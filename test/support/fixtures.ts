@@ -30,14 +30,5 @@ export function recordEvent(
 
 /** A record publish event that matches `webhookInput`'s trigger. */
 export function publishEvent(id = '293467'): WebhookEventInput {
-  return {
-    entityType: 'item',
-    eventType: 'publish',
-    entity: {
-      id,
-      type: 'item',
-      attributes: { title: 'Hello' },
-      relationships: { item_type: { data: { id: '44', type: 'item_type' } } },
-    },
-  };
+  return recordEvent('publish', id, '44');
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 /** One request as the receiver got it: raw body bytes and headers exactly as sent. */
 export interface ReceivedRequest {
@@ -19,23 +20,26 @@ export type ReceiverHandler = (
 
 /** A real node:http server on 127.0.0.1 (port 0), recording every request it gets. */
 export interface Receiver {
+  /** Origin without a path: webhooks point at `${url}/some-path`. */
   url: string;
   port: number;
   requests: ReceivedRequest[];
-  /** The requests whose path is `path`. */
+  /** The requests whose path (query included) is `path`. */
   requestsTo(path: string): ReceivedRequest[];
+  /** How requests are answered now. */
+  readonly handler: ReceiverHandler;
   /** Replaces how requests are answered (default: 200 "ok"). */
   handle(handler: ReceiverHandler): void;
+  /** Forgets the requests received so far. */
+  clearRequests(): void;
   close(): Promise<void>;
 }
 
-export async function startReceiver(handler?: ReceiverHandler): Promise<Receiver> {
+export async function startReceiver(
+  handler: ReceiverHandler = answer(200, { body: 'ok' }),
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
-  let current: ReceiverHandler =
-    handler ??
-    ((_request, response) => {
-      response.end('ok');
-    });
+  let current = handler;
   const server = http.createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -53,36 +57,35 @@ export async function startReceiver(handler?: ReceiverHandler): Promise<Receiver
   });
   // Faults are the point of these receivers: a socket torn down on purpose must not crash the test.
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+  const listening = await listenOnLoopback(server);
+  const receiver: Receiver = {
+    url: listening.origin,
+    port: listening.port,
     requests,
     requestsTo: (path) => requests.filter((request) => request.url === path),
+    get handler() {
+      return current;
+    },
     handle(next) {
       current = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    clearRequests() {
+      // In place: a test may hold on to `requests`.
+      requests.length = 0;
+    },
+    close: listening.close,
   };
+  return receiver;
 }
 
-/** Fails the test that is running when a promise rejection goes unhandled anywhere in the process. */
-export function guardUnhandledRejections(): { check(): void; dispose(): void } {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown) => seen.push(reason);
-  process.on('unhandledRejection', listener);
-  return {
-    check() {
-      if (seen.length > 0) throw new Error(`unhandled rejection: ${String(seen[0])}`);
-    },
-    dispose() {
-      process.off('unhandledRejection', listener);
-    },
+/** Answers every request with `status`, and the headers and body given (none by default). */
+export function answer(
+  status: number,
+  { headers = {}, body = '' }: { headers?: http.OutgoingHttpHeaders; body?: string } = {},
+): ReceiverHandler {
+  return (_request, response) => {
+    response.writeHead(status, headers);
+    response.end(body);
   };
 }
 

@@ -1,15 +1,17 @@
-import type { CallUpdate } from '../../repository/repository.js';
+import type { CallUpdate, Repository } from '../../repository/repository.js';
 import type { Attempt, Webhook, WebhookCall } from '../../types.js';
+import { buildAttempt, buildCall, buildEvent, buildWebhook, builtAt } from '../builders.js';
 
-/** A fixed origin with milliseconds, so every date checks millisecond precision. */
-export const t0 = Date.UTC(2026, 0, 15, 10, 0, 0, 123);
-export const at = (offsetMs: number): Date => new Date(t0 + offsetMs);
+/**
+ * A date `offsetMs` after the builders' default date; `at(0)` is that default. It has milliseconds,
+ * so every date checks millisecond precision.
+ */
+export const at = (offsetMs: number): Date => new Date(builtAt + offsetMs);
 
+/** A webhook with every field set, so a round trip checks every column. */
 export function makeWebhook(id: string, overrides: Partial<Webhook> = {}): Webhook {
-  return {
+  return buildWebhook({
     id,
-    name: `Webhook ${id}`,
-    url: `https://example.com/hooks/${id}`,
     events: [
       {
         entityType: 'item',
@@ -22,54 +24,27 @@ export function makeWebhook(id: string, overrides: Partial<Webhook> = {}): Webho
     httpBasicPassword: 'password',
     secret: 'whsec_LCHbdwo1UOi7csN6OJ8XJkTsl5ZTkw7y',
     customPayload: '{"id":"{{webhook_call_id}}"}',
-    enabled: true,
-    autoRetry: true,
-    createdAt: at(0),
     updatedAt: at(1),
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    disabledReason: null,
-    failingSince: null,
     ...overrides,
-  };
+  });
 }
 
+/** A pending call whose event has Unicode, nesting and nulls, so the stored JSON must round-trip. */
 export function makeCall(id: string, webhookId: string, overrides: Partial<WebhookCall> = {}) {
-  const call: WebhookCall = {
+  return buildCall({
     id,
     webhookId,
-    entityType: 'item',
-    eventType: 'publish',
-    event: {
-      entityType: 'item',
-      eventType: 'publish',
-      environment: 'main',
+    event: buildEvent({
       entity: {
         id: '293467',
         type: 'item',
         attributes: { title: 'Ünïcode “quotes” ✓', count: 3, nested: { list: [1, null, 'x'] } },
       },
-      previousEntity: null,
       relatedEntities: [{ id: '44', type: 'item_type' }],
       triggeredAt: at(-5),
-    },
-    status: 'pending',
-    createdAt: at(0),
-    lastSentAt: null,
-    nextRetryAt: null,
-    attemptedAutoRetriesCount: 0,
-    attemptsCount: 0,
-    requestUrl: null,
-    requestHeaders: null,
-    requestPayload: null,
-    responseStatus: null,
-    responseHeaders: null,
-    responsePayload: null,
-    error: null,
-    durationMs: null,
+    }),
     ...overrides,
-  };
-  return call;
+  });
 }
 
 /** The exchange of a failed attempt, every field set. */
@@ -85,14 +60,7 @@ export const failedExchange = {
 };
 
 export function makeAttempt(id: string, callId: string, overrides: Partial<Attempt> = {}): Attempt {
-  return {
-    id,
-    callId,
-    trigger: 'dispatch',
-    startedAt: at(1_000),
-    ...failedExchange,
-    ...overrides,
-  };
+  return buildAttempt({ id, callId, startedAt: at(1_000), ...failedExchange, ...overrides });
 }
 
 export function successUpdate(call: WebhookCall, sentAt: Date): CallUpdate {
@@ -111,6 +79,23 @@ export function successUpdate(call: WebhookCall, sentAt: Date): CallUpdate {
     attemptedAutoRetriesCount: call.attemptedAutoRetriesCount,
     attemptsCount: call.attemptsCount + 1,
   };
+}
+
+/** Settles `call` as a worker would: claimed, sent once at `sentAt`, succeeded, attempt recorded. */
+export async function deliverOnce(
+  repository: Repository,
+  call: WebhookCall,
+  sentAt: Date,
+): Promise<void> {
+  const leaseToken = `delivery-${call.id}`;
+  await repository.claimCall(call.id, { now: sentAt, leaseToken, leaseMs: 1_000 });
+  const settled = await repository.completeAttempt({
+    callId: call.id,
+    leaseToken,
+    attempt: makeAttempt(`attempt-${call.id}`, call.id, { startedAt: sentAt }),
+    update: successUpdate(call, sentAt),
+  });
+  if (settled?.status !== 'success') throw new Error(`${call.id} was not delivered`);
 }
 
 export function rescheduleUpdate(call: WebhookCall, sentAt: Date, retryAt: Date): CallUpdate {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Repository, RepositoryChange } from '../../repository/repository.js';
 import type { ConformanceContext } from './conformance-context.js';
-import {
-  at,
-  callId,
-  claimAll,
-  makeAttempt,
-  makeCall,
-  makeWebhook,
-  successUpdate,
-} from './fixtures.js';
+import { at, callId, claimAll, deliverOnce, makeCall, makeWebhook } from './fixtures.js';
 
 /** Resolves with the first change of `kind` the repository reports. */
 function nextChange(repository: Repository, kind: RepositoryChange['kind']): Promise<void> {
@@ -41,13 +33,7 @@ export function describeOperations(context: ConformanceContext): void {
         makeCall('new-failed', 'wa', { createdAt: at(2_000), status: 'failed' }),
         makeCall('resending', 'wa', { createdAt: at(40), status: 'success' }),
       ]);
-      await repository.claimCall('old-success', { now: at(50), leaseToken: 'l', leaseMs: 10 });
-      await repository.completeAttempt({
-        callId: 'old-success',
-        leaseToken: 'l',
-        attempt: makeAttempt('a1', 'old-success'),
-        update: successUpdate(old, at(50)),
-      });
+      await deliverOnce(repository, old, at(50));
       // A resend under way holds its call; the lease ends far in the future.
       await repository.claimCall('resending', {
         now: new Date(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duplicateWebhookNameError, HooklineValidationError } from '../../errors.js';
 import type { ConformanceContext } from './conformance-context.js';
-import { at, makeAttempt, makeCall, makeWebhook, successUpdate } from './fixtures.js';
+import { at, deliverOnce, makeCall, makeWebhook } from './fixtures.js';
 
 async function expectDuplicateName(promise: Promise<unknown>, name: string): Promise<void> {
   const error = await promise.then(
@@ -112,13 +112,7 @@ export function describeWebhooks(context: ConformanceContext): void {
       await repository.insertWebhook(makeWebhook('w2', { createdAt: at(1) }));
       const doomed = makeCall('c1', 'w1');
       await repository.insertCalls([doomed, makeCall('c2', 'w2')]);
-      await repository.claimCall('c1', { now: at(10), leaseToken: 'lease', leaseMs: 1_000 });
-      await repository.completeAttempt({
-        callId: 'c1',
-        leaseToken: 'lease',
-        attempt: makeAttempt('a1', 'c1'),
-        update: successUpdate(doomed, at(10)),
-      });
+      await deliverOnce(repository, doomed, at(10));
       expect(await repository.deleteWebhook('w1')).toBe(true);
       expect(await repository.getWebhook('w1')).toBeNull();
       expect(await repository.getCall('c1')).toBeNull();
