@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HooklineTransportError } from '../src/errors.js';
+import { UndiciTransport } from '../src/transport/undici-transport.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
 import { errorFrom } from './support/error-from.js';
 import { localTransport } from './support/local-transport.js';
@@ -80,5 +81,13 @@ describe('UndiciTransport', () => {
     );
     const error = await failure(`${receiver.url}/short`);
     expect(error.code).toBe('CONNECTION_RESET');
+  });
+});
+
+describe('UndiciTransport.close', () => {
+  it('may be called more than once', async () => {
+    const transport = new UndiciTransport();
+    await transport.close();
+    await expect(transport.close()).resolves.toBeUndefined();
   });
 });

@@ -139,6 +139,7 @@ function flattenHeaders(
  */
 export class UndiciTransport implements Transport {
   readonly #agent: Agent;
+  #closing: Promise<void> | null = null;
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
 
@@ -183,7 +184,9 @@ export class UndiciTransport implements Transport {
     }
   }
 
+  /** Closes the pooled connections once; later calls resolve at once, as shutdown code expects. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#closing ??= this.#agent.close();
+    await this.#closing;
   }
 }
