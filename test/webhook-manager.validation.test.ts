@@ -20,7 +20,7 @@ const paths = (error: HooklineValidationError) => error.issues.map((issue) => is
 describe('WebhookManager.createWebhook validation', () => {
   const cases: [string, Partial<WebhookInput> | Record<string, unknown>, string, RegExp][] = [
     ['a non-http URL', { url: 'ftp://example.com/x' }, 'url', /http:\/\/ or https:\/\//],
-    ['a malformed URL', { url: 'not a url' }, 'url', /not a valid URL/],
+    ['a malformed URL', { url: 'not a url' }, 'url', /is not a valid absolute URL/],
     ['credentials in the URL', { url: 'https://u:p@example.com/' }, 'url', /credentials/],
     [
       'CR/LF in a header value',
@@ -95,6 +95,14 @@ describe('WebhookManager.createWebhook validation', () => {
     expect(issue?.message).toMatch(message);
     expect(error.message).toContain(path ? `${path}: ` : 'unknown field');
     expect(await manager.listWebhooks()).toEqual([]);
+  });
+
+  it('does not echo a malformed URL, which may hold credentials', async () => {
+    const manager = newManager();
+    const error = await rejection(
+      manager.createWebhook(webhookInput('https://user:hunter22@exa mple.com/')),
+    );
+    expect(error.message).not.toContain('hunter22');
   });
 
   it('reports every bad field at once', async () => {

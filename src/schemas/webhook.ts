@@ -22,7 +22,8 @@ const urlSchema = z.string({ error: 'must be a URL string' }).superRefine((value
   try {
     url = new URL(value);
   } catch {
-    context.addIssue({ code: 'custom', message: `"${value}" is not a valid URL` });
+    // The text is not echoed: a malformed URL may still hold credentials.
+    context.addIssue({ code: 'custom', message: 'is not a valid absolute URL' });
     return;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
