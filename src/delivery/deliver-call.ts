@@ -11,7 +11,7 @@ import { buildRequest } from './build-request.js';
 import { emptyExchange } from './empty-exchange.js';
 import { autoRetriesAfter, nextCallState, type RetryPolicy } from './next-call-state.js';
 import { errorOutcome, type Outcome, responseOutcome } from './outcome.js';
-import { Redactor } from './redactor.js';
+import { redactorOf } from './redactor.js';
 
 /** What one delivery needs from the manager. */
 export interface DeliveryContext {
@@ -87,7 +87,7 @@ function exchangeOf(
   outcome: Outcome,
   durationMs: number,
 ): Exchange {
-  const redactor = new Redactor(webhook);
+  const redactor = redactorOf(webhook);
   return {
     requestUrl: request.url,
     requestHeaders: redactor.headers(request.headers),
