@@ -10,7 +10,7 @@
  * and written to bench/results.json. Nothing is asserted: ratios are reported against their targets.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,14 +84,19 @@ async function databaseVersion(url: string): Promise<string | null> {
   }
 }
 
+/** Moves the main thread's profile (thread id 0 in Node's file name) to `target`, drops the rest. */
+function keepMainThreadProfile(dir: string, pid: number | undefined, target: string): void {
+  const main = readdirSync(dir).find((name) => name.includes(`.${pid}.0.`));
+  if (main) renameSync(join(dir, main), target);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 function runOne(spec: CaseSpec, context: CaseContext, cpuProf: boolean): Promise<BenchResult> {
-  const profileFlags = cpuProf
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${join(here, 'profiles')}`,
-        `--cpu-prof-name=${spec.name}.${Date.now()}.cpuprofile`,
-      ]
-    : [];
+  // tsx's loader thread is profiled too; with one fixed --cpu-prof-name the two threads overwrite
+  // each other's file. Node's own names tell the threads apart, so only the main thread's is kept.
+  const profileName = `${spec.name}.${Date.now()}`;
+  const profileDir = join(here, 'profiles', profileName);
+  const profileFlags = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = fork(join(here, spec.file), [], {
     execArgv: ['--import', 'tsx', ...spec.nodeFlags, ...profileFlags],
     env: { ...process.env, HOOKLINE_BENCH: JSON.stringify(context) },
@@ -102,6 +107,7 @@ function runOne(spec: CaseSpec, context: CaseContext, cpuProf: boolean): Promise
       result = (message as { result: BenchResult }).result;
     });
     child.once('exit', (code) => {
+      if (cpuProf) keepMainThreadProfile(profileDir, child.pid, `${profileDir}.cpuprofile`);
       if (result) resolve(result);
       else reject(new Error(`${spec.name} exited with ${code} and no result`));
     });

@@ -247,7 +247,15 @@ export class WebhookManager<Transaction = unknown> {
     options: DispatchOptions<Transaction> = {},
   ): Promise<WebhookCall[]> {
     const parsed = parseOrThrow(this.#eventSchema, input, 'event');
-    const event: WebhookEvent = { ...parsed, triggeredAt: parsed.triggeredAt ?? new Date() };
+    const event: WebhookEvent = {
+      entityType: parsed.entityType,
+      eventType: parsed.eventType,
+      environment: parsed.environment,
+      entity: parsed.entity,
+      previousEntity: parsed.previousEntity,
+      relatedEntities: parsed.relatedEntities,
+      triggeredAt: parsed.triggeredAt ?? new Date(),
+    };
     const webhooks = (await this.#webhooks.index()).match(event);
     if (webhooks.length === 0) return [];
     const createdAt = new Date();

@@ -31,11 +31,11 @@ export function buildRequest(
   options: BuildRequestOptions,
 ): TransportRequest {
   const body = renderPayload(webhook, call, options.attemptedAutoRetriesCount);
-  const headers: Record<string, string> = {
-    ...webhook.headers,
+  // Object.assign, not `{ ...webhook.headers, more }`: V8 (Node 20) builds that form far slower.
+  const headers: Record<string, string> = Object.assign({}, webhook.headers, {
     'content-type': 'application/json',
     'user-agent': options.userAgent,
-  };
+  });
   if (webhook.httpBasicUser !== null && webhook.httpBasicPassword !== null) {
     const credentials = `${webhook.httpBasicUser}:${webhook.httpBasicPassword}`;
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;

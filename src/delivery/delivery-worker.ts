@@ -28,8 +28,11 @@ export class DeliveryWorker {
   #claiming = false;
   #wakeRequested = false;
   #wakeSleeper: (() => void) | null = null;
-  /** Resolved and replaced whenever the worker's state changes; `idle()` waits on it. */
-  #changed = signal();
+  /**
+   * Resolved and dropped whenever the worker's state changes; `idle()` waits on it. Made only when
+   * someone waits: every attempt changes the state, and most of the time nobody is watching.
+   */
+  #changed: ReturnType<typeof signal> | null = null;
 
   constructor(context: DeliveryContext, options: DeliveryWorkerOptions) {
     this.#context = context;
@@ -81,6 +84,7 @@ export class DeliveryWorker {
    */
   async idle(options: { includeRetries?: boolean } = {}): Promise<void> {
     for (;;) {
+      this.#changed ??= signal();
       const changed = this.#changed.promise;
       if (this.#inFlight.size === 0 && !this.#claiming) {
         if (!this.#running) return;
@@ -197,8 +201,8 @@ export class DeliveryWorker {
   }
 
   #signalChange(): void {
-    this.#changed.resolve();
-    this.#changed = signal();
+    this.#changed?.resolve();
+    this.#changed = null;
   }
 }
 

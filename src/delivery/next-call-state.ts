@@ -34,20 +34,30 @@ export function autoRetriesAfter(call: WebhookCall, trigger: AttemptTrigger): nu
  *   waiting, and a settled call is marked failed.
  */
 export function nextCallState(input: NextCallStateInput): CallUpdate {
-  const { call, trigger, outcome } = input;
-  const attemptedAutoRetriesCount = autoRetriesAfter(call, trigger);
-  const common = {
-    ...input.exchange,
+  const attemptedAutoRetriesCount = autoRetriesAfter(input.call, input.trigger);
+  const { status, nextRetryAt } = nextPlan(input, attemptedAutoRetriesCount);
+  // The spread goes last: V8 (Node 20) builds `{ ...object, more }` far slower (see deliver-call.ts).
+  return {
+    status,
+    nextRetryAt,
     lastSentAt: input.startedAt,
     attemptedAutoRetriesCount,
-    attemptsCount: call.attemptsCount + 1,
+    attemptsCount: input.call.attemptsCount + 1,
+    ...input.exchange,
   };
-  if (outcome.ok) return { ...common, status: 'success', nextRetryAt: null };
+}
+
+function nextPlan(
+  input: NextCallStateInput,
+  attemptedAutoRetriesCount: number,
+): Pick<CallUpdate, 'status' | 'nextRetryAt'> {
+  const { call, trigger, outcome } = input;
+  if (outcome.ok) return { status: 'success', nextRetryAt: null };
   if (trigger === 'resend') {
     const waiting = call.status === 'pending' || call.status === 'rescheduled';
     return waiting
-      ? { ...common, status: call.status, nextRetryAt: call.nextRetryAt }
-      : { ...common, status: 'failed', nextRetryAt: null };
+      ? { status: call.status, nextRetryAt: call.nextRetryAt }
+      : { status: 'failed', nextRetryAt: null };
   }
   const delay =
     outcome.retryable && input.autoRetry
@@ -58,10 +68,6 @@ export function nextCallState(input: NextCallStateInput): CallUpdate {
           jitter: input.retry.jitter,
         })
       : null;
-  if (delay === null) return { ...common, status: 'failed', nextRetryAt: null };
-  return {
-    ...common,
-    status: 'rescheduled',
-    nextRetryAt: new Date(input.finishedAt.getTime() + delay),
-  };
+  if (delay === null) return { status: 'failed', nextRetryAt: null };
+  return { status: 'rescheduled', nextRetryAt: new Date(input.finishedAt.getTime() + delay) };
 }

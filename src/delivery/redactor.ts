@@ -54,6 +54,21 @@ export class Redactor {
   }
 }
 
+const redactors = new WeakMap<Webhook, Redactor>();
+
+/**
+ * The redactor of a webhook object that is never changed in place, such as the webhook cache's
+ * snapshots (an edit replaces them): built once, not for every attempt.
+ */
+export function redactorOf(webhook: Webhook): Redactor {
+  let redactor = redactors.get(webhook);
+  if (!redactor) {
+    redactor = new Redactor(webhook);
+    redactors.set(webhook, redactor);
+  }
+  return redactor;
+}
+
 /** A webhook as it may be shown or emitted: password and secrets replaced. */
 export function redactWebhook(webhook: Webhook): Webhook {
   return {

@@ -24,7 +24,11 @@ function copyAt<T>(value: T, depth: number): T {
   if (!isPlainObject(value)) return structuredClone(value);
   const source = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(source)) copy[key] = copyAt(source[key], depth + 1);
+  // for...in reads V8's cached key list where Object.keys would allocate a fresh array per object;
+  // the own-property check keeps it to what Object.keys would list.
+  for (const key in source) {
+    if (Object.hasOwn(source, key)) copy[key] = copyAt(source[key], depth + 1);
+  }
   return copy as T;
 }
 

@@ -4,6 +4,7 @@ import type { Attempt, Webhook, WebhookCall } from '../types.js';
 import { copyValue } from './copy-value.js';
 import { MinHeap } from './min-heap.js';
 import type {
+  CallUpdate,
   ClaimOptions,
   CompleteAttemptInput,
   Repository,
@@ -50,6 +51,25 @@ function inRange(value: Date | null, range: DateRange | undefined): boolean {
 function orderKey(call: WebhookCall, field: CallQuery['orderBy']): number | string | null {
   const value = call[field];
   return value instanceof Date ? value.getTime() : value;
+}
+
+/**
+ * A copy of `input.update` that stores once what it shares with the attempt (the request and response
+ * it records): stored values are never mutated, only copied out, so the call and its attempt may
+ * hold the same copy.
+ */
+function copyUpdate(input: CompleteAttemptInput, attemptCopy: Attempt | null): CallUpdate {
+  if (!input.attempt || !attemptCopy) return copyValue(input.update);
+  const update = input.update as unknown as Record<string, unknown>;
+  const attempt = input.attempt as unknown as Record<string, unknown>;
+  const stored = attemptCopy as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(update)) {
+    const value = update[key];
+    const shared = typeof value === 'object' && value !== null && attempt[key] === value;
+    copy[key] = shared ? stored[key] : copyValue(value);
+  }
+  return copy as unknown as CallUpdate;
 }
 
 /**
@@ -205,9 +225,10 @@ export class MemoryRepository implements Repository {
   async completeAttempt(input: CompleteAttemptInput): Promise<WebhookCall | null> {
     const record = this.#calls.get(input.callId);
     if (!record) return null;
-    if (input.attempt) record.attempts.push(copyValue(input.attempt));
+    const attempt = input.attempt ? copyValue(input.attempt) : null;
+    if (attempt) record.attempts.push(attempt);
     if (record.leaseToken !== input.leaseToken) return null;
-    record.call = { ...record.call, ...copyValue(input.update) };
+    record.call = { ...record.call, ...copyUpdate(input, attempt) };
     record.leaseToken = null;
     record.leaseExpiresAt = 0;
     this.#leased.delete(record);
