@@ -204,6 +204,32 @@ describe('WebhookManager.dispatch validation', () => {
     expect((await manager.listCalls()).total).toBe(0);
   });
 
+  it('refuses an entity JSON cannot hold, naming it, and stores nothing', async () => {
+    const manager = newManager();
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
+    const entity = { id: '1', type: 'item', attributes: { views: 10n } };
+    await expect(
+      manager.dispatch({ entityType: 'item', eventType: 'update', entity }),
+    ).rejects.toThrow(/entity: must be JSON data \(.*BigInt/);
+    expect((await manager.listCalls()).total).toBe(0);
+  });
+
+  it('stores an entity as the JSON it is sent as, dates as ISO strings', async () => {
+    const manager = newManager();
+    await manager.createWebhook(webhookInput('https://example.com/hook'));
+    const updatedAt = new Date('2026-12-04T10:00:00.000Z');
+    const [call] = await manager.dispatch({
+      entityType: 'item',
+      eventType: 'update',
+      entity: { id: '1', type: 'item', attributes: { updatedAt, missing: undefined } },
+    });
+    expect((await manager.getCall(call?.id ?? '')).event.entity).toEqual({
+      id: '1',
+      type: 'item',
+      attributes: { updatedAt: '2026-12-04T10:00:00.000Z' },
+    });
+  });
+
   it('accepts entity and event types the host registered', async () => {
     const { defaultCatalog } = await import('../src/index.js');
     const catalog = defaultCatalog.extend({

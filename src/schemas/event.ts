@@ -1,10 +1,27 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog.js';
 
-const entitySchema = z.looseObject({
-  id: z.string({ error: 'must be the entity id as a string' }).min(1, 'cannot be empty'),
-  type: z.string({ error: 'must be the entity type as a string' }).min(1, 'cannot be empty'),
-});
+/**
+ * An entity is stored with its call and sent as JSON on every attempt, so it is taken as the JSON it
+ * will become: a `Date` turns into its ISO string here, in every repository alike, and a value JSON
+ * cannot hold (a BigInt, a cycle) is refused now rather than failing each delivery later.
+ */
+const entitySchema = z
+  .looseObject({
+    id: z.string({ error: 'must be the entity id as a string' }).min(1, 'cannot be empty'),
+    type: z.string({ error: 'must be the entity type as a string' }).min(1, 'cannot be empty'),
+  })
+  .transform((entity, context) => {
+    try {
+      return JSON.parse(JSON.stringify(entity)) as typeof entity;
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be JSON data (${(error as Error).message})`,
+      });
+      return z.NEVER;
+    }
+  });
 
 export const eventFieldsSchema = z.strictObject({
   entityType: z.string({ error: 'must be an entity type such as "item"' }).min(1),
