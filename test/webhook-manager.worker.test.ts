@@ -189,6 +189,27 @@ describe('WebhookManager retry and resend rules', () => {
     });
   });
 
+  it('drops a planned retry when autoRetry is switched off before it is due', async () => {
+    const transport = new RecordingTransport({ status: 500 });
+    // Long enough that the retry cannot come due before autoRetry is switched off.
+    const manager = new WebhookManager({ transport, retrySchedule: [500], retryJitter: 0 });
+    const hook = await manager.createWebhook(webhookInput('https://example.com/'));
+    await manager.start();
+    const [call] = await manager.dispatch(recordEvent('update', '1', '44'));
+    await manager.idle();
+    expect((await manager.getCall(call?.id ?? '')).status).toBe('rescheduled');
+    await manager.updateWebhook(hook.id, { autoRetry: false });
+    await manager.idle({ includeRetries: true });
+    await manager.stop();
+    expect(await manager.getCall(call?.id ?? '')).toMatchObject({
+      status: 'failed',
+      error: { code: 'AUTO_RETRY_DISABLED' },
+      attemptsCount: 1,
+      nextRetryAt: null,
+    });
+    expect(transport.requests).toHaveLength(1);
+  });
+
   it('a successful resend stops the planned auto-retries; a failed one does not count as one', async () => {
     const transport = new RecordingTransport({ status: 500 });
     const manager = new WebhookManager({ transport, retrySchedule: [60_000] });

@@ -126,6 +126,13 @@ export async function deliverCall(
       message: 'the webhook is disabled',
     });
   }
+  // A retry planned before autoRetry was switched off is dropped, like the retries after it.
+  if (!webhook.autoRetry && trigger === 'auto_retry') {
+    return settleUnsent(context, call, leaseToken, {
+      code: 'AUTO_RETRY_DISABLED',
+      message: 'auto-retry was switched off for the webhook before this retry was due',
+    });
+  }
 
   const startedAt = new Date();
   const request = buildRequest(webhook, call, {
