@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Catalog, defaultCatalog } from './catalog.js';
+import type { WebhookAttemptOutcome } from './delivery/deliver-call.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { emptyExchange } from './delivery/empty-exchange.js';
 import { failedTooLong, nextFailingSince } from './delivery/failure-streak.js';
@@ -143,9 +144,7 @@ export class WebhookManager<Transaction = unknown> {
           jitter: options.retryJitter ?? defaultRetryJitter,
         },
         userAgent: options.userAgent ?? `hookline/${hooklineVersion}`,
-        disableWebhook: (id, reason) => this.#disableWebhook(id, reason),
-        trackFailures: (webhook, ok, startedAt, finishedAt) =>
-          this.#trackFailures(webhook, ok, startedAt, finishedAt),
+        recordWebhookOutcome: (webhook, attempt) => this.#recordWebhookOutcome(webhook, attempt),
       },
       {
         concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
@@ -372,52 +371,47 @@ export class WebhookManager<Transaction = unknown> {
   }
 
   /**
-   * Keeps `failingSince` current and disables a webhook that has failed for longer than
-   * `disableAfterFailingForMs`. Writes only when something changes; `cached` is the webhook the
-   * attempt was built from, re-read before writing so a concurrent edit is not overwritten.
+   * Keeps `failingSince` current and disables a webhook the receiver declared gone, or one that has
+   * failed for longer than `disableAfterFailingForMs`, in one read and one write. Nothing is read or
+   * written when the cached webhook shows nothing would change; otherwise the stored webhook is
+   * re-read, so a concurrent edit is not overwritten.
    */
-  async #trackFailures(
-    cached: Webhook,
-    ok: boolean,
-    startedAt: Date,
-    finishedAt: Date,
-  ): Promise<void> {
+  async #recordWebhookOutcome(cached: Webhook, attempt: WebhookAttemptOutcome): Promise<void> {
     const limit = this.#disableAfterFailingForMs;
     const changes = (webhook: Webhook) => {
       const current = webhook.failingSince ?? null;
-      const failingSince = nextFailingSince(current, ok, startedAt);
-      const disable = webhook.enabled && failedTooLong(failingSince, finishedAt, limit);
-      return { failingSince, disable, changed: failingSince?.getTime() !== current?.getTime() };
+      const failingSince = nextFailingSince(current, attempt.ok, attempt.startedAt);
+      const reason = !webhook.enabled
+        ? null
+        : (attempt.goneReason ??
+          (failedTooLong(failingSince, attempt.finishedAt, limit)
+            ? `every attempt has failed since ${failingSince?.toISOString()}, longer than disableAfterFailingForMs (${limit} ms)`
+            : null));
+      return { failingSince, reason, changed: failingSince?.getTime() !== current?.getTime() };
     };
     const guess = changes(cached);
-    if (!guess.changed && !guess.disable) return;
+    // A gone receiver is always checked against the stored webhook: the cache may be behind.
+    if (attempt.goneReason === null && !guess.changed && guess.reason === null) return;
     const webhook = await this.repository.getWebhook(cached.id);
     if (!webhook) return;
-    const { failingSince, disable, changed } = changes(webhook);
-    if (!changed && !disable) {
+    const { failingSince, reason, changed } = changes(webhook);
+    if (!changed && reason === null) {
       this.#webhooks.invalidate();
       return;
     }
-    const reason = `every attempt has failed since ${failingSince?.toISOString()}, longer than disableAfterFailingForMs (${limit} ms)`;
-    const updated: Webhook = disable
-      ? { ...webhook, failingSince, enabled: false, disabledReason: reason, updatedAt: new Date() }
-      : { ...webhook, failingSince };
+    const updated: Webhook =
+      reason === null
+        ? { ...webhook, failingSince }
+        : {
+            ...webhook,
+            failingSince,
+            enabled: false,
+            disabledReason: reason,
+            updatedAt: new Date(),
+          };
     if (!(await this.repository.updateWebhook(updated))) return;
     this.#webhooks.invalidate();
-    if (disable) this.#events.emit('webhook:disabled', { webhook: redactWebhook(updated), reason });
-  }
-
-  async #disableWebhook(id: string, reason: string): Promise<void> {
-    const webhook = await this.repository.getWebhook(id);
-    if (!webhook?.enabled) return;
-    const disabled: Webhook = {
-      ...webhook,
-      enabled: false,
-      disabledReason: reason,
-      updatedAt: new Date(),
-    };
-    if (!(await this.repository.updateWebhook(disabled))) return;
-    this.#webhooks.invalidate();
-    this.#events.emit('webhook:disabled', { webhook: redactWebhook(disabled), reason });
+    if (reason !== null)
+      this.#events.emit('webhook:disabled', { webhook: redactWebhook(updated), reason });
   }
 }

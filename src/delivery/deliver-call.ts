@@ -21,10 +21,20 @@ export interface DeliveryContext {
   events: EventHub;
   retry: RetryPolicy;
   userAgent: string;
-  /** Disables a webhook the receiver declared gone. */
-  disableWebhook(webhookId: string, reason: string): Promise<void>;
-  /** Records the attempt's effect on the webhook's run of failures (see `failure-streak.ts`). */
-  trackFailures(webhook: Webhook, ok: boolean, startedAt: Date, finishedAt: Date): Promise<void>;
+  /**
+   * Applies the attempt's effect on its webhook: the run of failures it extends or ends (see
+   * `failure-streak.ts`), and disabling the webhook when the receiver declared it gone.
+   */
+  recordWebhookOutcome(webhook: Webhook, attempt: WebhookAttemptOutcome): Promise<void>;
+}
+
+/** What one attempt tells about its webhook. */
+export interface WebhookAttemptOutcome {
+  ok: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  /** Why the receiver wants no more deliveries (a 410 Gone), or `null`. */
+  goneReason: string | null;
 }
 
 /** Records an outcome, riding out brief repository faults: losing it would resend a delivered call. */
@@ -184,10 +194,12 @@ export async function deliverCall(
     else if (updated.status === 'failed') context.events.emit('call:failed', { call: updated });
   }
   try {
-    if (!outcome.ok && outcome.disablesWebhook) {
-      await context.disableWebhook(webhook.id, outcome.error.message);
-    }
-    await context.trackFailures(webhook, outcome.ok, startedAt, finishedAt);
+    await context.recordWebhookOutcome(webhook, {
+      ok: outcome.ok,
+      startedAt,
+      finishedAt,
+      goneReason: !outcome.ok && outcome.disablesWebhook ? outcome.error.message : null,
+    });
   } catch (error) {
     // The attempt is recorded; bookkeeping on the webhook is retried by the next attempt.
     context.events.emit('error', { error });
