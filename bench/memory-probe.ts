@@ -9,6 +9,7 @@ import { WebhookManager } from '../src/index.js';
 import { benchTransport } from './bench-transport.js';
 import { settledCalls } from './hookline-drain.js';
 import { sampleEvent } from './sample-event.js';
+import { createBenchWebhook } from './throughput-manager.js';
 
 const gc = globalThis.gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -23,11 +24,7 @@ function settle(): { rss: number; heapUsed: number } {
 async function pending(count: number, receiverUrl: string) {
   const transport = benchTransport();
   const manager = new WebhookManager({ transport });
-  await manager.createWebhook({
-    name: 'memory',
-    url: `${receiverUrl}/hook`,
-    events: [{ entityType: 'item', eventTypes: ['publish'] }],
-  });
+  await createBenchWebhook(manager, receiverUrl, 'memory');
   await manager.dispatch(sampleEvent(0));
   const before = settle();
   let peakRss = before.rss;
@@ -59,11 +56,7 @@ async function bigResponses(calls: number, receiverUrl: string) {
     concurrency: calls,
     perWebhookConcurrency: calls,
   });
-  await manager.createWebhook({
-    name: 'big',
-    url: `${receiverUrl}/big`,
-    events: [{ entityType: 'item', eventTypes: ['publish'] }],
-  });
+  await createBenchWebhook(manager, receiverUrl, 'big', '/big');
   await manager.start();
   // Warm-up: one refused response, so undici and the parser are loaded before the baseline.
   const warm = settledCalls(manager, 1);

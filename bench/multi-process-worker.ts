@@ -4,8 +4,7 @@
  * settled calls (at most once per event-loop turn), and on `stop` stops, reports and exits.
  */
 import { PostgresRepository } from '../src/adapters/postgres/index.js';
-import { WebhookManager } from '../src/index.js';
-import { benchTransport } from './bench-transport.js';
+import { createBenchWebhook, throughputManager } from './throughput-manager.js';
 
 const [databaseUrl, schema, concurrencyText] = process.argv.slice(2);
 if (!databaseUrl || !schema)
@@ -13,13 +12,7 @@ if (!databaseUrl || !schema)
 const concurrency = Number(concurrencyText ?? 50);
 
 const repository = new PostgresRepository({ connectionString: databaseUrl, schema });
-const transport = benchTransport({ connectionsPerOrigin: concurrency });
-const manager = new WebhookManager({
-  repository,
-  transport,
-  concurrency,
-  perWebhookConcurrency: concurrency,
-});
+const manager = throughputManager(concurrency, repository);
 let succeeded = 0;
 let failed = 0;
 let reportQueued = false;
@@ -44,7 +37,7 @@ process.on('message', async (message) => {
   if (message === 'start') await manager.start();
   if (message === 'stop') {
     await manager.stop();
-    await transport.close();
+    await manager.transport.close?.();
     await repository.close();
     process.send?.({ succeeded, failed, final: true }, () => process.exit(0));
   }

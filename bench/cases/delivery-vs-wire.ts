@@ -5,30 +5,20 @@
  * figure includes validation, matching, persisting, claiming, recording and events; the raw loop
  * does none of that.
  */
-import { WebhookManager } from '../../src/index.js';
 import { atLeast, type BenchResult, informative } from '../bench-result.js';
-import { benchTransport } from '../bench-transport.js';
 import { runCase } from '../case-context.js';
 import { settledCalls } from '../hookline-drain.js';
 import { median, round } from '../measure.js';
 import { measuredRun, type RunMeasurement } from '../measured-run.js';
 import { rawAgent, rawUndiciLoop } from '../raw-undici-loop.js';
 import { sampleEvent, samplePayloadBody } from '../sample-event.js';
+import { createBenchWebhook, throughputManager } from '../throughput-manager.js';
 
 const concurrency = 50;
 
 async function hooklineRound(receiverUrl: string, count: number): Promise<RunMeasurement> {
-  const transport = benchTransport({ connectionsPerOrigin: concurrency });
-  const manager = new WebhookManager({
-    transport,
-    concurrency,
-    perWebhookConcurrency: concurrency,
-  });
-  await manager.createWebhook({
-    name: 'bench',
-    url: `${receiverUrl}/hook`,
-    events: [{ entityType: 'item', eventTypes: ['publish'] }],
-  });
+  const manager = throughputManager(concurrency);
+  await createBenchWebhook(manager, receiverUrl);
   const events = Array.from({ length: count }, (_, index) => sampleEvent(index));
   const settled = settledCalls(manager, count);
   await manager.start();
@@ -38,7 +28,7 @@ async function hooklineRound(receiverUrl: string, count: number): Promise<RunMea
     failed = (await settled).failed;
   });
   await manager.stop();
-  await transport.close();
+  await manager.transport.close?.();
   if (failed > 0) throw new Error(`hookline: ${failed} calls failed`);
   return run;
 }

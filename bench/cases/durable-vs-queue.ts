@@ -12,15 +12,15 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PostgresRepository } from '../../src/adapters/postgres/index.js';
 import { SqliteRepository } from '../../src/adapters/sqlite/index.js';
-import { type Repository, type WebhookEventInput, WebhookManager } from '../../src/index.js';
+import type { Repository, WebhookEventInput } from '../../src/index.js';
 import { atLeast, type BenchResult, informative } from '../bench-result.js';
-import { benchTransport } from '../bench-transport.js';
 import { runCase } from '../case-context.js';
 import { GraphileBaseline } from '../graphile-baseline.js';
 import { settledCalls } from '../hookline-drain.js';
 import { median, round } from '../measure.js';
 import { measuredRun, type RunMeasurement } from '../measured-run.js';
 import { sampleEvent } from '../sample-event.js';
+import { createBenchWebhook, throughputManager } from '../throughput-manager.js';
 
 const concurrency = 50;
 
@@ -47,18 +47,8 @@ async function hooklineRound(
   receiverUrl: string,
   events: readonly WebhookEventInput[],
 ): Promise<SideRun> {
-  const transport = benchTransport({ connectionsPerOrigin: concurrency });
-  const manager = new WebhookManager({
-    repository,
-    transport,
-    concurrency,
-    perWebhookConcurrency: concurrency,
-  });
-  await manager.createWebhook({
-    name: 'bench',
-    url: `${receiverUrl}/hook`,
-    events: [{ entityType: 'item', eventTypes: ['publish'] }],
-  });
+  const manager = throughputManager(concurrency, repository);
+  await createBenchWebhook(manager, receiverUrl);
   const enqueueStarted = performance.now();
   await inParallel(events, concurrency, (event) => manager.dispatch(event));
   const enqueueMs = performance.now() - enqueueStarted;
@@ -69,7 +59,7 @@ async function hooklineRound(
     failed = (await settled).failed;
   });
   await manager.stop();
-  await transport.close();
+  await manager.transport.close?.();
   if (failed > 0) throw new Error(`hookline: ${failed} calls failed`);
   // The full call log: every call settled with its attempt recorded.
   const { total } = await manager.listCalls({ status: 'success', limit: 1 });

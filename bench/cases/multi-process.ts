@@ -18,6 +18,7 @@ import { busyShare, machineCpu } from '../machine-load.js';
 import { median, round } from '../measure.js';
 import { receiverStats } from '../receiver-stats.js';
 import { sampleEvent } from '../sample-event.js';
+import { createBenchWebhook } from '../throughput-manager.js';
 
 const processCounts = [1, 2, 4] as const;
 const concurrency = 50;
@@ -41,11 +42,7 @@ async function prefill(databaseUrl: string, schema: string, receiverUrl: string,
   const repository = new PostgresRepository({ connectionString: databaseUrl, schema });
   await repository.migrate();
   const manager = new WebhookManager({ repository, transport: benchTransport() });
-  await manager.createWebhook({
-    name: 'bench',
-    url: `${receiverUrl}/hook`,
-    events: [{ entityType: 'item', eventTypes: ['publish'] }],
-  });
+  await createBenchWebhook(manager, receiverUrl);
   let next = 0;
   const loop = async () => {
     for (let index = next++; index < count; index = next++) {
