@@ -58,22 +58,6 @@ export const exchangeColumns = [
   'duration_ms',
 ] as const;
 
-/** Call columns written on insert, in the order the insert statements bind them. */
-export const callColumns = [
-  'id',
-  'webhook_id',
-  'entity_type',
-  'event_type',
-  'event',
-  'status',
-  'created_at',
-  'last_sent_at',
-  'next_retry_at',
-  'attempted_auto_retries_count',
-  'attempts_count',
-  ...exchangeColumns,
-] as const;
-
 /** Call columns an attempt's outcome changes, in the order the complete statements bind them. */
 export const callUpdateColumns = [
   'status',
@@ -82,6 +66,17 @@ export const callUpdateColumns = [
   'attempted_auto_retries_count',
   'attempts_count',
   ...exchangeColumns,
+] as const;
+
+/** Call columns written on insert: the fixed ones, then those an outcome changes. */
+export const callColumns = [
+  'id',
+  'webhook_id',
+  'entity_type',
+  'event_type',
+  'event',
+  'created_at',
+  ...callUpdateColumns,
 ] as const;
 
 /** Attempt columns, in the order the complete statements bind them. */
@@ -147,13 +142,9 @@ export function callValues(call: WebhookCall, encode: ValueEncoder): unknown[] {
     call.entityType,
     call.eventType,
     JSON.stringify(call.event),
-    call.status,
     encode.date(call.createdAt),
-    nullableDate(encode, call.lastSentAt),
-    nullableDate(encode, call.nextRetryAt),
-    call.attemptedAutoRetriesCount,
-    call.attemptsCount,
-    ...exchangeValues(call),
+    // A call carries every field of an update; binding them one way keeps the two lists in step.
+    ...callUpdateValues(call, encode),
   ];
 }
 
