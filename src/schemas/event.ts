@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog.js';
+import { asJsonData } from './json-data.js';
 
 /**
  * An entity is stored with its call and sent as JSON on every attempt, so it is taken as the JSON it
@@ -13,7 +14,7 @@ const entitySchema = z
   })
   .transform((entity, context) => {
     try {
-      return JSON.parse(JSON.stringify(entity)) as typeof entity;
+      return asJsonData(entity);
     } catch (error) {
       context.addIssue({
         code: 'custom',
