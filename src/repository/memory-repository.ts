@@ -3,8 +3,8 @@ import type { CallQuery, DateRange } from '../schemas/call-query.js';
 import type { Attempt, Webhook, WebhookCall } from '../types.js';
 import { copyValue } from './copy-value.js';
 import { MinHeap } from './min-heap.js';
+import { copyAttempt, copyCall, updatedCall } from './record-copies.js';
 import type {
-  CallUpdate,
   ClaimOptions,
   CompleteAttemptInput,
   Repository,
@@ -51,25 +51,6 @@ function inRange(value: Date | null, range: DateRange | undefined): boolean {
 function orderKey(call: WebhookCall, field: CallQuery['orderBy']): number | string | null {
   const value = call[field];
   return value instanceof Date ? value.getTime() : value;
-}
-
-/**
- * A copy of `input.update` that stores once what it shares with the attempt (the request and response
- * it records): stored values are never mutated, only copied out, so the call and its attempt may
- * hold the same copy.
- */
-function copyUpdate(input: CompleteAttemptInput, attemptCopy: Attempt | null): CallUpdate {
-  if (!input.attempt || !attemptCopy) return copyValue(input.update);
-  const update = input.update as unknown as Record<string, unknown>;
-  const attempt = input.attempt as unknown as Record<string, unknown>;
-  const stored = attemptCopy as unknown as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(update)) {
-    const value = update[key];
-    const shared = typeof value === 'object' && value !== null && attempt[key] === value;
-    copy[key] = shared ? stored[key] : copyValue(value);
-  }
-  return copy as unknown as CallUpdate;
 }
 
 /**
@@ -127,7 +108,7 @@ export class MemoryRepository implements Repository {
     }
     for (const call of calls) {
       const record: CallRecord = {
-        call: copyValue(call),
+        call: copyCall(call),
         attempts: [],
         leaseToken: null,
         leaseExpiresAt: 0,
@@ -141,7 +122,7 @@ export class MemoryRepository implements Repository {
 
   async getCall(id: string): Promise<WebhookCall | null> {
     const record = this.#calls.get(id);
-    return record ? copyValue(record.call) : null;
+    return record ? copyCall(record.call) : null;
   }
 
   async listCalls(query: CallQuery): Promise<{ calls: WebhookCall[]; total: number }> {
@@ -174,9 +155,7 @@ export class MemoryRepository implements Repository {
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
     return {
-      calls: matching
-        .slice(query.offset, query.offset + query.limit)
-        .map((call) => copyValue(call)),
+      calls: matching.slice(query.offset, query.offset + query.limit).map((call) => copyCall(call)),
       total: matching.length,
     };
   }
@@ -201,7 +180,7 @@ export class MemoryRepository implements Repository {
       this.#queues.get(head.webhookId)?.pop();
       const record = this.#calls.get(head.entry.id) as CallRecord;
       this.#lease(record, options.leaseToken, now + options.leaseMs);
-      claimed.push(copyValue(record.call));
+      claimed.push(copyCall(record.call));
       const holding = (held.get(head.webhookId) ?? 0) + 1;
       held.set(head.webhookId, holding);
       if (holding >= options.perWebhookLimit) continue;
@@ -219,16 +198,16 @@ export class MemoryRepository implements Repository {
     const now = options.now.getTime();
     if (!record || (record.leaseToken !== null && record.leaseExpiresAt > now)) return null;
     this.#lease(record, options.leaseToken, now + options.leaseMs);
-    return copyValue(record.call);
+    return copyCall(record.call);
   }
 
   async completeAttempt(input: CompleteAttemptInput): Promise<WebhookCall | null> {
     const record = this.#calls.get(input.callId);
     if (!record) return null;
-    const attempt = input.attempt ? copyValue(input.attempt) : null;
+    const attempt = input.attempt ? copyAttempt(input.attempt) : null;
     if (attempt) record.attempts.push(attempt);
     if (record.leaseToken !== input.leaseToken) return null;
-    record.call = { ...record.call, ...copyUpdate(input, attempt) };
+    record.call = updatedCall(record.call, input, attempt);
     record.leaseToken = null;
     record.leaseExpiresAt = 0;
     this.#leased.delete(record);
@@ -236,11 +215,11 @@ export class MemoryRepository implements Repository {
     if (record.call.status === 'rescheduled' || record.call.status === 'pending') {
       this.#notify({ kind: 'calls' });
     }
-    return copyValue(record.call);
+    return copyCall(record.call);
   }
 
   async listAttempts(callId: string): Promise<Attempt[]> {
-    return copyValue(this.#calls.get(callId)?.attempts ?? []);
+    return (this.#calls.get(callId)?.attempts ?? []).map(copyAttempt);
   }
 
   async nextDueAt(): Promise<Date | null> {
