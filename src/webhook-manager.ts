@@ -255,7 +255,8 @@ export class WebhookManager<Transaction = unknown> {
       relatedEntities: parsed.relatedEntities,
       triggeredAt: parsed.triggeredAt ?? new Date(),
     };
-    const webhooks = (await this.#webhooks.index()).match(event);
+    const index = this.#webhooks.freshIndex() ?? (await this.#webhooks.index());
+    const webhooks = index.match(event);
     if (webhooks.length === 0) return [];
     const createdAt = new Date();
     const calls = webhooks.map(

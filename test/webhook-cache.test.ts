@@ -28,3 +28,29 @@ describe('WebhookCache.get', () => {
     expect((await cache.get(created.id))?.url).toBe('https://example.com/b');
   });
 });
+
+describe('WebhookCache fresh reads', () => {
+  it('answer only from a loaded snapshot that is neither invalidated nor too old', async () => {
+    const repository = new MemoryRepository();
+    const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
+    const created = await manager.createWebhook(webhookInput('https://example.com/a'));
+    let maxAgeMs = Number.POSITIVE_INFINITY;
+    const cache = new WebhookCache(repository, () => maxAgeMs);
+    expect(cache.freshIndex()).toBeNull();
+    expect(cache.freshWebhook(created.id)).toBeUndefined();
+
+    const index = await cache.index();
+    expect(cache.freshIndex()).toBe(index);
+    expect(cache.freshWebhook(created.id)).toEqual(created);
+    expect(cache.freshWebhook('unknown')).toBeUndefined();
+
+    cache.invalidate();
+    expect(cache.freshIndex()).toBeNull();
+    expect(cache.freshWebhook(created.id)).toBeUndefined();
+
+    await cache.index();
+    maxAgeMs = 0;
+    expect(cache.freshIndex()).toBeNull();
+    expect(cache.freshWebhook(created.id)).toBeUndefined();
+  });
+});

@@ -123,7 +123,8 @@ export async function deliverCall(
   leaseToken: string,
   trigger: AttemptTrigger,
 ): Promise<WebhookCall | null> {
-  const webhook = await context.webhooks.get(call.webhookId);
+  const webhook =
+    context.webhooks.freshWebhook(call.webhookId) ?? (await context.webhooks.get(call.webhookId));
   if (!webhook) {
     return settleUnsent(context, call, leaseToken, {
       code: 'WEBHOOK_DELETED',

@@ -38,6 +38,20 @@ export class WebhookCache {
   }
 
   /**
+   * The index if the cache is fresh, else `null` (then use `index()`). Dispatch and delivery read the
+   * cache on every call, and most of the time it is fresh: answering those reads without a promise
+   * saves two awaits per call.
+   */
+  freshIndex(): TriggerIndex | null {
+    return this.#fresh()?.index ?? null;
+  }
+
+  /** The cached webhook if the cache is fresh and holds it, else `undefined` (then use `get()`). */
+  freshWebhook(id: string): Webhook | undefined {
+    return this.#fresh()?.byId.get(id);
+  }
+
+  /**
    * The webhook with this id. A miss is checked against the repository, because the webhook may
    * have been created by another process after the snapshot was taken.
    */
@@ -50,10 +64,15 @@ export class WebhookCache {
   }
 
   async #current(): Promise<Snapshot> {
-    const snapshot = this.#snapshot;
-    if (snapshot && Date.now() - snapshot.loadedAt < this.#maxAgeMs()) return snapshot;
+    const snapshot = this.#fresh();
+    if (snapshot) return snapshot;
     this.#loading ??= this.#load();
     return this.#loading;
+  }
+
+  #fresh(): Snapshot | null {
+    const snapshot = this.#snapshot;
+    return snapshot && Date.now() - snapshot.loadedAt < this.#maxAgeMs() ? snapshot : null;
   }
 
   async #load(): Promise<Snapshot> {
