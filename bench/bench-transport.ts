@@ -1,4 +1,4 @@
-import { UndiciTransport, type UndiciTransportOptions } from '../src/index.js';
+import { UndiciTransport, type UndiciTransportOptions } from '../dist/index.js';
 
 /**
  * Every benchmark builds hookline's transport here: the receiver runs on 127.0.0.1, which the

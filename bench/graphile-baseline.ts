@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger, run, runMigrations, type Task, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import type { WebhookEventInput } from '../src/index.js';
+import type { WebhookEventInput } from '../dist/index.js';
 import { rawAgent } from './raw-undici-loop.js';
 import { samplePayloadBody } from './sample-event.js';
 

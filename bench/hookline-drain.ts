@@ -1,4 +1,4 @@
-import type { WebhookManager } from '../src/index.js';
+import type { WebhookManager } from '../dist/index.js';
 
 /**
  * Resolves once `count` calls have settled (succeeded or failed) on `manager`, with how many failed.

@@ -5,7 +5,7 @@
  * Prints one JSON line with the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { WebhookManager } from '../src/index.js';
+import { WebhookManager } from '../dist/index.js';
 import { benchTransport } from './bench-transport.js';
 import { settledCalls } from './hookline-drain.js';
 import { sampleEvent } from './sample-event.js';

@@ -3,7 +3,7 @@
  * `ready` over IPC once connected, starts delivering on `start`, reports its running count of
  * settled calls (at most once per event-loop turn), and on `stop` stops, reports and exits.
  */
-import { PostgresRepository } from '../src/adapters/postgres/index.js';
+import { PostgresRepository } from '../dist/adapters/postgres/index.js';
 import { createBenchWebhook, throughputManager } from './throughput-manager.js';
 
 const [databaseUrl, schema, concurrencyText] = process.argv.slice(2);

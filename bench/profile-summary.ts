@@ -65,4 +65,4 @@ const show = (title: string, map: Map<string, number>, filter: (name: string) =>
     });
 };
 show('self time', self, () => true);
-show('total time, hookline source', total, (name) => name.includes('src/'));
+show('total time, hookline (dist/)', total, (name) => name.includes('/dist/'));

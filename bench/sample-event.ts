@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WebhookEventInput } from '../src/index.js';
+import type { WebhookEventInput } from '../dist/index.js';
 
 /**
  * A record publish as a CMS would send it: a handful of attributes and its model relationship,

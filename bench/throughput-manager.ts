@@ -1,4 +1,4 @@
-import { type Repository, type Webhook, WebhookManager } from '../src/index.js';
+import { type Repository, type Webhook, WebhookManager } from '../dist/index.js';
 import { benchTransport } from './bench-transport.js';
 
 /**

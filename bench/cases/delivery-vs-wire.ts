@@ -6,6 +6,7 @@
  * does none of that.
  */
 import { atLeast, type BenchResult, informative } from '../bench-result.js';
+import { callLogFloor } from '../call-log-floor.js';
 import { runCase } from '../case-context.js';
 import { settledCalls } from '../hookline-drain.js';
 import { median, round } from '../measure.js';
@@ -33,17 +34,24 @@ async function hooklineRound(receiverUrl: string, count: number): Promise<RunMea
   return run;
 }
 
-async function rawRound(receiverUrl: string, count: number): Promise<RunMeasurement> {
+/** The raw loop; with `log`, plus the call-log floor (references only, or copies). */
+async function rawRound(
+  receiverUrl: string,
+  count: number,
+  log: 'none' | 'references' | 'copies' = 'none',
+): Promise<RunMeasurement> {
   const agent = rawAgent(concurrency);
   const events = Array.from({ length: count }, (_, index) => sampleEvent(index));
+  const url = `${receiverUrl}/hook`;
   let succeeded = 0;
   const run = await measuredRun(receiverUrl, count, async () => {
     succeeded = await rawUndiciLoop({
-      url: `${receiverUrl}/hook`,
+      url,
       count,
       concurrency,
       agent,
       body: (index) => samplePayloadBody(events[index] as (typeof events)[number], 'raw'),
+      ...(log === 'none' ? {} : { log: callLogFloor(events, url, log === 'copies') }),
     });
   });
   await agent.close();
@@ -57,10 +65,15 @@ runCase(async (context): Promise<BenchResult> => {
   // Warm both paths up (JIT, connection pools) before anything is timed.
   await rawRound(context.receiverUrl, 2_000);
   await hooklineRound(context.receiverUrl, 2_000);
+  await rawRound(context.receiverUrl, 2_000, 'copies');
   const raw: RunMeasurement[] = [];
+  const floorReferences: RunMeasurement[] = [];
+  const floorCopies: RunMeasurement[] = [];
   const hookline: RunMeasurement[] = [];
   for (let index = 0; index < rounds; index += 1) {
     raw.push(await rawRound(context.receiverUrl, count));
+    floorReferences.push(await rawRound(context.receiverUrl, count, 'references'));
+    floorCopies.push(await rawRound(context.receiverUrl, count, 'copies'));
     hookline.push(await hooklineRound(context.receiverUrl, count));
   }
   const rate = (runs: RunMeasurement[]) => median(runs.map((run) => run.perSecond));
@@ -71,8 +84,23 @@ runCase(async (context): Promise<BenchResult> => {
     title: `1. Delivery vs the wire (${count.toLocaleString('en')} events, concurrency ${concurrency})`,
     figures: [
       { label: 'raw undici loop', value: round(rate(raw), 0), unit: 'req/s' },
+      {
+        label: 'raw loop + call-log floor, references',
+        value: round(rate(floorReferences), 0),
+        unit: 'req/s',
+      },
+      {
+        label: 'raw loop + call-log floor, copies',
+        value: round(rate(floorCopies), 0),
+        unit: 'req/s',
+      },
       { label: 'hookline, MemoryRepository', value: round(rate(hookline), 0), unit: 'calls/s' },
       { label: 'raw undici loop, sender CPU', value: round(cpu(raw), 1), unit: 'us/req' },
+      {
+        label: 'raw loop + call-log floor, copies, sender CPU',
+        value: round(cpu(floorCopies), 1),
+        unit: 'us/req',
+      },
       { label: 'hookline, sender CPU', value: round(cpu(hookline), 1), unit: 'us/call' },
       { label: 'receiver busy during raw loop', value: round(receiverBusy(raw), 2), unit: 'cores' },
       {
@@ -84,12 +112,25 @@ runCase(async (context): Promise<BenchResult> => {
     ratios: [
       atLeast('hookline / raw undici, throughput', round(rate(hookline) / rate(raw), 3), 0.85),
       informative('raw / hookline, sender CPU per call', round(cpu(raw) / cpu(hookline), 3)),
+      informative(
+        'call-log floor, references / raw undici, throughput',
+        round(rate(floorReferences) / rate(raw), 3),
+      ),
+      informative(
+        'call-log floor, copies / raw undici, throughput',
+        round(rate(floorCopies) / rate(raw), 3),
+      ),
+      informative(
+        'hookline / call-log floor with copies, throughput',
+        round(rate(hookline) / rate(floorCopies), 3),
+      ),
     ],
     notes: [
       `Median of ${rounds} alternating rounds after a warm-up; quick mode: 5,000 events and 3 rounds. hookline is timed from the first dispatch() to the last call:succeeded (validate, match, persist, claim, send, record, emit); the raw loop only builds each body and POSTs it.`,
       'Both use one keep-alive undici Agent with 50 connections; no signing secret or basic auth, so the requests have the same shape and size.',
       'Sender CPU is this process’s user + system time per call (GC threads included): less noisy than wall time when other work shares the machine.',
+      'The call-log floor is the raw loop plus the least a sender keeping a call log must do per request (store the call, read it to send, record the attempt and the new state, read the call back), with references or with copies as MemoryRepository keeps them; no validation, matching, leases, async storage or events (bench/call-log-floor.ts).',
     ],
-    details: { count, rounds, concurrency, raw, hookline },
+    details: { count, rounds, concurrency, raw, floorReferences, floorCopies, hookline },
   };
 });

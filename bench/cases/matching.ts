@@ -4,9 +4,9 @@
  * 10,000 webhooks configured of which one matches; and fan-out, one event matching 1,000 webhooks.
  */
 import { performance } from 'node:perf_hooks';
-import { type WebhookInput, WebhookManager } from '../../src/index.js';
-import { TriggerIndex } from '../../src/triggers/trigger-index.js';
-import type { WebhookEvent } from '../../src/types.js';
+import { type WebhookInput, WebhookManager } from '../../dist/index.js';
+import { TriggerIndex } from '../../dist/triggers/trigger-index.js';
+import type { WebhookEvent } from '../../dist/types.js';
 import { atMost, type BenchResult, informative } from '../bench-result.js';
 import { benchTransport } from '../bench-transport.js';
 import { runCase } from '../case-context.js';
