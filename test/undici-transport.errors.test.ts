@@ -5,6 +5,7 @@ import { useDeliveryHarness } from './support/delivery-harness.js';
 import { errorFrom } from './support/error-from.js';
 import { localTransport } from './support/local-transport.js';
 import { closedPort } from './support/receiver.js';
+import { startUnacceptingListener } from './support/unaccepting-listener.js';
 
 const { receiver } = await useDeliveryHarness();
 const transport = localTransport({ timeoutMs: 300 });
@@ -42,6 +43,25 @@ describe('UndiciTransport', () => {
     const error = await failure(`http://127.0.0.1:${await closedPort()}/`);
     expect(error.code).toBe('CONNECTION_REFUSED');
     expect(error.message).toMatch(/refused the connection/);
+  });
+
+  it('reports a connection not made within connectTimeoutMs as CONNECT_TIMEOUT', async () => {
+    const listener = await startUnacceptingListener();
+    // The request's deadline comes later than the connect timeout, so only a connect timeout that
+    // fires when it should (undici's own is up to a second late) is reported as such.
+    const connecting = localTransport({ connectTimeoutMs: 200, timeoutMs: 400 });
+    try {
+      const error = await errorFrom(
+        () =>
+          connecting.send({ url: `${listener.origin}/`, method: 'POST', headers: {}, body: '{}' }),
+        HooklineTransportError,
+      );
+      expect(error.code).toBe('CONNECT_TIMEOUT');
+      expect(error.message).toMatch(/^could not connect within the connect timeout/);
+    } finally {
+      await connecting.close();
+      await listener.close();
+    }
   });
 
   it('reports the phase a timeout hit: HEADERS_TIMEOUT, then BODY_TIMEOUT', async () => {

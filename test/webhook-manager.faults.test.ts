@@ -7,6 +7,7 @@ import { useDeliveryHarness } from './support/delivery-harness.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
 import { localTransport } from './support/local-transport.js';
 import { answer, closedPort, type ReceiverHandler } from './support/receiver.js';
+import { startUnacceptingListener } from './support/unaccepting-listener.js';
 
 // Receiver faults, each delivered by a real manager through UndiciTransport to a real receiver on
 // 127.0.0.1. The schedule's first delay is long, so a retryable failure leaves the call
@@ -119,6 +120,27 @@ describe('receiver faults, recorded on the attempt and retried', () => {
     const delivered = await deliverOnce(null, {}, `http://127.0.0.1:${port}/hook`);
     expect(delivered.call.status).toBe('rescheduled');
     expect(delivered.attempts[0]?.error?.code).toBe('CONNECTION_REFUSED');
+  });
+
+  it('a listener that never accepts: CONNECT_TIMEOUT, rescheduled', async () => {
+    const listener = await startUnacceptingListener();
+    try {
+      const delivered = await deliverOnce(
+        null,
+        // The request's deadline comes after the connect timeout.
+        { transport: localTransport({ connectTimeoutMs: 200, timeoutMs: 400 }) },
+        `${listener.origin}/hook`,
+      );
+      expect(delivered.events.filter((event) => event.name === 'error')).toEqual([]);
+      expect(delivered.call.status).toBe('rescheduled');
+      expect(delivered.call.error?.code).toBe('CONNECT_TIMEOUT');
+      expect(delivered.attempts).toHaveLength(1);
+      expect(delivered.attempts[0]?.error?.code).toBe('CONNECT_TIMEOUT');
+      expect(delivered.attempts[0]?.responseStatus).toBeNull();
+      expect(chosenDelay(delivered)).toBe(schedule[0]);
+    } finally {
+      await listener.close();
+    }
   });
 
   it.each<[number, string]>([

@@ -3,6 +3,7 @@ import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { HooklineTransportError, type TransportErrorCode } from '../errors.js';
 import { AddressGuard, type AddressGuardOptions } from './address-guard.js';
 import { cappedRequest, RequestStopped } from './capped-request.js';
+import { withConnectTimeout } from './connect-timeout.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export interface UndiciTransportOptions extends AddressGuardOptions {
@@ -101,12 +102,14 @@ function classify(error: unknown, timeoutMs: number): HooklineTransportError {
 }
 
 /**
- * undici's connector with the address guard in front. Host names are checked by the guard's
- * `lookup` on the addresses they resolve to; IP literals never reach `lookup`, so they are checked
- * here. Either way the check happens as the socket is opened, for every new connection.
+ * `connect` with the address guard in front. Host names are checked by the guard's `lookup` (given
+ * to `buildConnector`) on the addresses they resolve to; IP literals never reach `lookup`, so they
+ * are checked here. Either way the check happens as the socket is opened, for every new connection.
  */
-function guardedConnector(guard: AddressGuard, connectTimeoutMs: number): buildConnector.connector {
-  const connect = buildConnector({ timeout: connectTimeoutMs, lookup: guard.lookup });
+function guardedConnector(
+  guard: AddressGuard,
+  connect: buildConnector.connector,
+): buildConnector.connector {
   return (options, callback) => {
     if (net.isIP(options.hostname)) {
       try {
@@ -148,10 +151,15 @@ export class UndiciTransport implements Transport {
     this.#timeoutMs = settings.timeoutMs;
     this.#maxResponseBytes = settings.maxResponseBytes;
     const guard = new AddressGuard(options);
+    const connect = withConnectTimeout(
+      buildConnector({
+        timeout: settings.connectTimeoutMs,
+        ...(guard.active ? { lookup: guard.lookup } : {}),
+      }),
+      settings.connectTimeoutMs,
+    );
     this.#agent = new Agent({
-      connect: guard.active
-        ? guardedConnector(guard, settings.connectTimeoutMs)
-        : { timeout: settings.connectTimeoutMs },
+      connect: guard.active ? guardedConnector(guard, connect) : connect,
       connections: settings.connectionsPerOrigin,
       // The request's own deadline bounds both; undici's timers, firing at about the same moment,
       // would only make the reported code depend on which one won.
