@@ -27,6 +27,7 @@ export type {
   InsertCallsContext,
   Repository,
   RepositoryChange,
+  UpdateWebhookOptions,
 } from './repository/repository.js';
 export { defaultCallPageSize, maximumCallPageSize } from './schemas/call-query.js';
 export {

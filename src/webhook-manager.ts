@@ -77,6 +77,9 @@ export interface DispatchOptions<Transaction = unknown> {
   transaction?: Transaction;
 }
 
+/** How often a webhook write is computed again after another write to the webhook came first. */
+const webhookWriteTries = 5;
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new HooklineValidationError('manager options', [
@@ -178,44 +181,47 @@ export class WebhookManager<Transaction = unknown> {
     return webhook;
   }
 
-  /** Changes the given fields; the result is validated as a whole. A new `secret` starts a rotation. */
+  /**
+   * Changes the given fields; the result is validated as a whole. A new `secret` starts a rotation.
+   * The patch is applied to the webhook as stored when it is written: an edit committed meanwhile
+   * (another user's, or hookline disabling the webhook) is kept, not overwritten.
+   */
   async updateWebhook(id: string, patch: WebhookPatch): Promise<Webhook> {
     const changes = parseOrThrow(webhookPatchSchema, patch, 'webhook');
-    const current = await this.getWebhook(id);
-    const {
-      id: _id,
-      createdAt,
-      updatedAt: _updatedAt,
-      previousSecret,
-      previousSecretExpiresAt,
-      disabledReason,
-      failingSince,
-      ...fields
-    } = current;
-    const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
-    const now = new Date();
-    // Replacing a secret keeps the old one signing for a while; removing it stops signing at once.
-    const rotated =
-      current.secret !== null && merged.secret !== null && merged.secret !== current.secret;
-    const webhook: Webhook = {
-      id,
-      ...merged,
-      createdAt,
-      updatedAt: now,
-      previousSecret: merged.secret === null ? null : rotated ? current.secret : previousSecret,
-      previousSecretExpiresAt:
-        merged.secret === null
-          ? null
-          : rotated
-            ? new Date(now.getTime() + this.#secretRotationGraceMs)
-            : previousSecretExpiresAt,
-      disabledReason: merged.enabled ? null : disabledReason,
-      // Re-enabling starts afresh, or the next failure would disable the webhook again at once.
-      failingSince: merged.enabled && !current.enabled ? null : (failingSince ?? null),
-    };
-    if (!(await this.repository.updateWebhook(webhook)))
-      throw new HooklineNotFoundError('webhook', id);
-    this.#webhooks.invalidate();
+    const webhook = await this.#changeWebhook(id, (current) => {
+      const {
+        id: _id,
+        createdAt,
+        updatedAt: _updatedAt,
+        previousSecret,
+        previousSecretExpiresAt,
+        disabledReason,
+        failingSince,
+        ...fields
+      } = current;
+      const merged = parseOrThrow(this.#webhookSchema, { ...fields, ...changes }, 'webhook');
+      const now = new Date();
+      // Replacing a secret keeps the old one signing for a while; removing it stops signing at once.
+      const rotated =
+        current.secret !== null && merged.secret !== null && merged.secret !== current.secret;
+      return {
+        id,
+        ...merged,
+        createdAt,
+        updatedAt: now,
+        previousSecret: merged.secret === null ? null : rotated ? current.secret : previousSecret,
+        previousSecretExpiresAt:
+          merged.secret === null
+            ? null
+            : rotated
+              ? new Date(now.getTime() + this.#secretRotationGraceMs)
+              : previousSecretExpiresAt,
+        disabledReason: merged.enabled ? null : disabledReason,
+        // Re-enabling starts afresh, or the next failure would disable the webhook again at once.
+        failingSince: merged.enabled && !current.enabled ? null : (failingSince ?? null),
+      };
+    });
+    if (!webhook) throw new HooklineNotFoundError('webhook', id);
     return webhook;
   }
 
@@ -373,9 +379,10 @@ export class WebhookManager<Transaction = unknown> {
 
   /**
    * Keeps `failingSince` current and disables a webhook the receiver declared gone, or one that has
-   * failed for longer than `disableAfterFailingForMs`, in one read and one write. Nothing is read or
-   * written when the cached webhook shows nothing would change; otherwise the stored webhook is
-   * re-read, so a concurrent edit is not overwritten.
+   * failed for longer than `disableAfterFailingForMs`, usually in one read and one write. Nothing is
+   * read or written when the cached webhook shows nothing would change; otherwise the change is
+   * computed from the stored webhook and written only if that is still what is stored (see
+   * `#changeWebhook`), so an edit committed meanwhile, here or in another process, is kept.
    */
   async #recordWebhookOutcome(cached: Webhook, attempt: WebhookAttemptOutcome): Promise<void> {
     const limit = this.#disableAfterFailingForMs;
@@ -393,26 +400,50 @@ export class WebhookManager<Transaction = unknown> {
     const guess = changes(cached);
     // A gone receiver is always checked against the stored webhook: the cache may be behind.
     if (attempt.goneReason === null && !guess.changed && guess.reason === null) return;
-    const webhook = await this.repository.getWebhook(cached.id);
-    if (!webhook) return;
-    const { failingSince, reason, changed } = changes(webhook);
-    if (!changed && reason === null) {
-      this.#webhooks.invalidate();
-      return;
-    }
-    const updated: Webhook =
-      reason === null
-        ? { ...webhook, failingSince }
+    let reason: string | null = null;
+    const updated = await this.#changeWebhook(cached.id, (webhook) => {
+      const next = changes(webhook);
+      reason = next.reason;
+      if (!next.changed && next.reason === null) return null;
+      // Keeping `failingSince` current is bookkeeping, not an edit: `updatedAt` stays.
+      return next.reason === null
+        ? { ...webhook, failingSince: next.failingSince }
         : {
             ...webhook,
-            failingSince,
+            failingSince: next.failingSince,
             enabled: false,
-            disabledReason: reason,
+            disabledReason: next.reason,
             updatedAt: new Date(),
           };
-    if (!(await this.repository.updateWebhook(updated))) return;
-    this.#webhooks.invalidate();
-    if (reason !== null)
+    });
+    if (updated && reason !== null)
       this.#events.emit('webhook:disabled', { webhook: redactWebhook(updated), reason });
+  }
+
+  /**
+   * Reads a webhook, computes its new state with `change` and writes it only if the stored webhook
+   * is still the one read (`updateWebhook`'s `expected`); when another write came first, reads and
+   * computes again, so that write and this one both survive. `change` returns `null` when there is
+   * nothing to write. Returns the webhook written, or `null` when nothing was (or it does not exist).
+   */
+  async #changeWebhook(
+    id: string,
+    change: (stored: Webhook) => Webhook | null,
+  ): Promise<Webhook | null> {
+    try {
+      for (let tries = 0; tries < webhookWriteTries; tries += 1) {
+        const stored = await this.repository.getWebhook(id);
+        if (!stored) return null;
+        const next = change(stored);
+        if (!next) return null;
+        if (await this.repository.updateWebhook(next, { expected: stored })) return next;
+      }
+    } finally {
+      // Written or not, the cache may be behind what was just read.
+      this.#webhooks.invalidate();
+    }
+    throw new HooklineConflictError(
+      `Webhook "${id}" changed ${webhookWriteTries} times while hookline was updating it; try again`,
+    );
   }
 }

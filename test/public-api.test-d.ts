@@ -3,7 +3,9 @@ import {
   type Attempt,
   type HooklineEvents,
   HooklineTransportError,
+  type Repository,
   type TransportErrorCode,
+  type UpdateWebhookOptions,
   type Webhook,
   type WebhookCall,
   WebhookManager,
@@ -40,6 +42,16 @@ describe('public types', () => {
     void manager.createWebhook({ name: 'x', events: [{ entityType: 'item' }] });
     // @ts-expect-error: status is a known union
     void manager.listCalls({ status: 'done' });
+  });
+
+  it('still accepts a repository written before updateWebhook took options', () => {
+    type EarlierRepository = Omit<Repository, 'updateWebhook'> & {
+      updateWebhook(webhook: Webhook): Promise<boolean>;
+    };
+    expectTypeOf<EarlierRepository>().toExtend<Repository>();
+    expectTypeOf<Parameters<Repository['updateWebhook']>[1]>().toEqualTypeOf<
+      UpdateWebhookOptions | undefined
+    >();
   });
 
   it('types transport error codes', () => {

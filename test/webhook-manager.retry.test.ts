@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failedTooLong, nextFailingSince } from '../src/delivery/failure-streak.js';
 import type { HooklineEvents } from '../src/events.js';
 import { MemoryRepository } from '../src/repository/memory-repository.js';
+import type { UpdateWebhookOptions } from '../src/repository/repository.js';
 import type { Webhook } from '../src/types.js';
 import { WebhookManager } from '../src/webhook-manager.js';
 import { useDeliveryHarness } from './support/delivery-harness.js';
@@ -15,9 +16,9 @@ const { receiver, startManager } = await useDeliveryHarness({
 class CountingRepository extends MemoryRepository {
   webhookWrites = 0;
 
-  override async updateWebhook(webhook: Webhook): Promise<boolean> {
+  override async updateWebhook(webhook: Webhook, options?: UpdateWebhookOptions): Promise<boolean> {
     this.webhookWrites += 1;
-    return super.updateWebhook(webhook);
+    return super.updateWebhook(webhook, options);
   }
 }
 

@@ -24,7 +24,7 @@ export const apiErrorCodes = {
   notFound: 'NOT_FOUND',
   /** 404: no such endpoint. */
   invalidEndpoint: 'INVALID_ENDPOINT',
-  /** 409: the call is being delivered right now; try again shortly. */
+  /** 409: the call is being delivered right now, or the webhook kept changing while it was updated. */
   conflict: 'CONFLICT',
   /** 413: the body is larger than `maxBodyBytes`. */
   bodyTooLarge: 'REQUEST_BODY_TOO_LARGE',

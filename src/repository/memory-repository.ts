@@ -9,7 +9,9 @@ import type {
   CompleteAttemptInput,
   Repository,
   RepositoryChange,
+  UpdateWebhookOptions,
 } from './repository.js';
+import { sameValue } from './same-value.js';
 
 interface CallRecord {
   call: WebhookCall;
@@ -73,8 +75,9 @@ export class MemoryRepository implements Repository {
     this.#notify({ kind: 'webhooks' });
   }
 
-  async updateWebhook(webhook: Webhook): Promise<boolean> {
-    if (!this.#webhooks.has(webhook.id)) return false;
+  async updateWebhook(webhook: Webhook, options?: UpdateWebhookOptions): Promise<boolean> {
+    const stored = this.#webhooks.get(webhook.id);
+    if (!stored || (options?.expected && !sameValue(stored, options.expected))) return false;
     this.#assertNameFree(webhook.name, webhook.id);
     this.#webhooks.set(webhook.id, copyValue(webhook));
     this.#notify({ kind: 'webhooks' });

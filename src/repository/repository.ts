@@ -45,6 +45,21 @@ export interface InsertCallsContext<Transaction = unknown> {
 }
 
 /**
+ * Makes `updateWebhook` a compare-and-set, so a change computed from a webhook read earlier cannot
+ * overwrite an edit committed since (by this process or another).
+ */
+export interface UpdateWebhookOptions {
+  /**
+   * The webhook as it was read before the new one was computed from it. The write happens only if
+   * the stored webhook still equals it in every field (dates by their time, `events` and `headers`
+   * as JSON values); otherwise nothing is written and `updateWebhook` returns `false`. Comparing
+   * the whole webhook, not only `updatedAt`, also catches two edits within one millisecond, and an
+   * edit that leaves `updatedAt` alone (the manager's own bookkeeping of `failingSince` does).
+   */
+  expected?: Webhook;
+}
+
+/**
  * Where hookline keeps webhooks, calls and attempts. `MemoryRepository` is the reference
  * implementation; `hookline/testing` exports a conformance suite that checks any other against it.
  *
@@ -59,8 +74,14 @@ export interface InsertCallsContext<Transaction = unknown> {
 export interface Repository<Transaction = unknown> {
   /** Stores a new webhook. Throws `HooklineValidationError` (path `name`) if the name is taken. */
   insertWebhook(webhook: Webhook): Promise<void>;
-  /** Replaces a stored webhook; `false` when it does not exist. Same name rule as `insertWebhook`. */
-  updateWebhook(webhook: Webhook): Promise<boolean>;
+  /**
+   * Replaces a stored webhook; `false` when it does not exist. Same name rule as `insertWebhook`.
+   * With `options.expected`, replaces it only if it still equals that webhook, atomically (compare
+   * and write in one statement or transaction), and returns `false` otherwise. The manager passes
+   * it whenever it writes a webhook it read; an adapter that ignores it still works, but then a
+   * concurrent edit can be overwritten (the behaviour before hookline asked for it).
+   */
+  updateWebhook(webhook: Webhook, options?: UpdateWebhookOptions): Promise<boolean>;
   /** Removes a webhook with its calls and their attempts; `false` when it did not exist. */
   deleteWebhook(id: string): Promise<boolean>;
   getWebhook(id: string): Promise<Webhook | null>;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Repository } from '../repository/repository.js';
 import { describeCalls } from './conformance/call-tests.js';
 import { describeClaims } from './conformance/claim-tests.js';
+import { describeConditionalUpdates } from './conformance/conditional-update-tests.js';
 import type { ConformanceContext } from './conformance/conformance-context.js';
 import { describeOperations } from './conformance/operations-tests.js';
 import { describeWebhooks } from './conformance/webhook-tests.js';
@@ -52,6 +53,7 @@ export function defineRepositoryConformance<R extends Repository>(
     });
 
     describeWebhooks(context);
+    describeConditionalUpdates(context);
     describeCalls(context);
     describeClaims(context);
     describeOperations(context);

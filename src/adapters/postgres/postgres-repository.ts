@@ -6,6 +6,7 @@ import type {
   InsertCallsContext,
   Repository,
   RepositoryChange,
+  UpdateWebhookOptions,
 } from '../../repository/repository.js';
 import type { CallQuery } from '../../schemas/call-query.js';
 import type { Attempt, Webhook, WebhookCall } from '../../types.js';
@@ -161,12 +162,20 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
     }
   }
 
-  async updateWebhook(webhook: Webhook): Promise<boolean> {
+  /**
+   * With `expected`, one UPDATE whose WHERE compares every column: PostgreSQL re-checks it against
+   * the newest row when a concurrent transaction changed it first, so compare and write are atomic.
+   */
+  async updateWebhook(webhook: Webhook, options?: UpdateWebhookOptions): Promise<boolean> {
+    const values = [...webhookValues(webhook, encoder), this.#channel];
+    const expected = options?.expected;
     try {
-      const result = await this.#run('update_webhook', this.#sql.updateWebhook, [
-        ...webhookValues(webhook, encoder),
-        this.#channel,
-      ]);
+      const result = expected
+        ? await this.#run('update_webhook_cas', this.#sql.updateWebhookIfUnchanged, [
+            ...values,
+            ...webhookValues(expected, encoder),
+          ])
+        : await this.#run('update_webhook', this.#sql.updateWebhook, values);
       return result.rowCount === 1;
     } catch (error) {
       if (isUniqueViolation(error, 'webhooks_name_key')) {
@@ -410,6 +419,16 @@ function statements(schema: string) {
     .map((column, index) => `"${column}" = ${webhookBinds[index]}`)
     .slice(1);
   const notifyWebhooks = `$${webhookColumns.length + 1}`;
+  // The stored row still equals the expected webhook, bound after the channel. JSON is compared as
+  // jsonb, so a row written by hand with other spacing still matches what hookline read from it.
+  const unchanged = webhookColumns
+    .map((column, index) => {
+      const bind = `$${webhookColumns.length + 2 + index}`;
+      return column === 'events' || column === 'headers'
+        ? `"${column}"::jsonb = ${bind}::jsonb`
+        : `"${column}" IS NOT DISTINCT FROM ${bind}`;
+    })
+    .join(' AND ');
   return {
     schema: s,
     callList,
@@ -421,6 +440,12 @@ function statements(schema: string) {
     updateWebhook: `
       WITH updated AS (
         UPDATE ${s}.webhooks SET ${webhookAssignments.join(', ')} WHERE id = $1 RETURNING 1
+      )
+      SELECT pg_notify(${notifyWebhooks}, 'webhooks') FROM updated`,
+    updateWebhookIfUnchanged: `
+      WITH updated AS (
+        UPDATE ${s}.webhooks SET ${webhookAssignments.join(', ')}
+        WHERE id = $1 AND ${unchanged} RETURNING 1
       )
       SELECT pg_notify(${notifyWebhooks}, 'webhooks') FROM updated`,
     deleteWebhook: `

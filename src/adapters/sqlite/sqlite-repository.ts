@@ -6,7 +6,9 @@ import type {
   InsertCallsContext,
   Repository,
   RepositoryChange,
+  UpdateWebhookOptions,
 } from '../../repository/repository.js';
+import { sameValue } from '../../repository/same-value.js';
 import type { CallQuery } from '../../schemas/call-query.js';
 import type { Attempt, Webhook, WebhookCall } from '../../types.js';
 import { callOrderSql, callWhereSql, type SqlDialect } from '../shared/call-query-sql.js';
@@ -156,9 +158,14 @@ export class SqliteRepository implements Repository {
     );
   }
 
-  async updateWebhook(webhook: Webhook): Promise<boolean> {
+  /** With `expected`, the row is read and compared inside the write transaction, so no edit slips in between. */
+  async updateWebhook(webhook: Webhook, options?: UpdateWebhookOptions): Promise<boolean> {
     const [id, ...rest] = webhookValues(webhook, encoder);
-    return this.#writeWebhook(() => this.#get('updateWebhook').run(...rest, id), webhook);
+    const expected = options?.expected;
+    return this.#writeWebhook(() => {
+      if (expected && !this.#storedEquals(webhook.id, expected)) return { changes: 0 };
+      return this.#get('updateWebhook').run(...rest, id);
+    }, webhook);
   }
 
   async deleteWebhook(id: string): Promise<boolean> {
@@ -322,6 +329,11 @@ export class SqliteRepository implements Repository {
       this.#statements.set(name, statement);
     }
     return statement;
+  }
+
+  #storedEquals(id: string, expected: Webhook): boolean {
+    const row = this.#get('getWebhook').get(id) as Row | undefined;
+    return row !== undefined && sameValue(decodeWebhook(row, codec), expected);
   }
 
   #writeWebhook(write: () => { changes: number }, webhook: Webhook): boolean {
