@@ -126,6 +126,8 @@ export class MemoryRepository implements Repository {
       if (this.#calls.has(call.id)) throw new Error(`MemoryRepository: call ${call.id} exists`);
     }
     for (const call of calls) {
+      // Its webhook was deleted after dispatch matched it: as if dispatched just before the delete.
+      if (!this.#webhooks.has(call.webhookId)) continue;
       const record: CallRecord = {
         call: copyValue(call),
         attempts: [],
