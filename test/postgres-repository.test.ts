@@ -13,6 +13,7 @@ import { RecordingTransport } from '../src/testing/index.js';
 import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
 import { databaseUrl, dropSchema, uniqueSchema } from './support/postgres.js';
+import { until } from './support/until.js';
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
 const schemas: string[] = [];
@@ -269,5 +270,116 @@ describe('PostgresRepository.completeAttempt in batches', () => {
     expect(statuses.slice(4).sort()).toEqual(['fulfilled', 'rejected']);
     const { total } = await manager.listCalls({ status: 'success' });
     expect(total).toBe(5);
+  });
+});
+
+describe('PostgresRepository.insertCalls racing a webhook delete', () => {
+  /**
+   * A manager with two webhooks matching `event`, the first of which a connection of its own deletes
+   * in a transaction it holds open: its `DELETE` has run but not committed yet.
+   */
+  async function pendingDelete() {
+    const repository = await migratedRepository('race');
+    const manager = new WebhookManager({ repository, transport: new RecordingTransport() });
+    const doomed = await manager.createWebhook(webhookInput('https://example.com/doomed'));
+    const kept = await manager.createWebhook(webhookInput('https://example.com/kept'));
+    const deleter = await pool.connect();
+    onTestFinished(async () => {
+      await deleter.query('ROLLBACK');
+      deleter.release();
+    });
+    const { rows } = await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const deleterPid = rows[0]?.pid;
+    await deleter.query('BEGIN');
+    const deleted = await deleter.query(
+      `DELETE FROM "${repository.schema}".webhooks WHERE id = $1`,
+      [doomed.id],
+    );
+    expect(deleted.rowCount).toBe(1);
+    /** Resolves once another connection's statement waits for a lock the deleter holds. */
+    const deleterBlocksSomeone = () =>
+      until(async () => {
+        const waiting = await pool.query(
+          `SELECT 1 FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND $1::int = ANY(pg_blocking_pids(pid))`,
+          [deleterPid],
+        );
+        return (waiting.rowCount ?? 0) > 0;
+      });
+    return { repository, manager, doomed, kept, deleter, deleterBlocksSomeone };
+  }
+
+  /** Tracks whether `promise` has settled, without handling its rejection for the caller. */
+  function track<T>(promise: Promise<T>) {
+    const state = { settled: false };
+    promise.then(
+      () => {
+        state.settled = true;
+      },
+      () => {
+        state.settled = true;
+      },
+    );
+    return state;
+  }
+
+  it('waits for the delete to commit, then skips the deleted webhook’s call without failing', async () => {
+    const { manager, doomed, kept, deleter, deleterBlocksSomeone } = await pendingDelete();
+    const created: string[] = [];
+    manager.on('call:created', ({ call }) => created.push(call.webhookId));
+
+    const dispatching = manager.dispatch(event);
+    const dispatch = track(dispatching);
+    // The insert locks the doomed webhook's row, so it queues behind the uncommitted delete.
+    await deleterBlocksSomeone();
+    expect(dispatch.settled).toBe(false);
+    await deleter.query('COMMIT');
+
+    const calls = await dispatching;
+    // As if dispatched just before the delete: both calls are returned and announced...
+    expect(calls.map((call) => call.webhookId).sort()).toEqual([doomed.id, kept.id].sort());
+    expect(created.sort()).toEqual([doomed.id, kept.id].sort());
+    // ...and the delete took the doomed one's call with it.
+    const stored = await manager.listCalls();
+    expect(stored.calls.map((call) => call.webhookId)).toEqual([kept.id]);
+    const doomedCall = calls.find((call) => call.webhookId === doomed.id);
+    expect(await manager.repository.getCall(doomedCall?.id ?? '')).toBeNull();
+  });
+
+  it('stores both calls when the delete rolls back instead', async () => {
+    const { manager, deleter, deleterBlocksSomeone } = await pendingDelete();
+    const dispatching = manager.dispatch(event);
+    await deleterBlocksSomeone();
+    await deleter.query('ROLLBACK');
+    const calls = await dispatching;
+    expect(calls).toHaveLength(2);
+    expect((await manager.listCalls()).total).toBe(2);
+  });
+
+  it("leaves the host's transaction usable: the host commits its own change", async () => {
+    const { repository, manager, kept, deleter, deleterBlocksSomeone } = await pendingDelete();
+    const changes = `"${repository.schema}".host_changes`;
+    await pool.query(`CREATE TABLE ${changes} (id text PRIMARY KEY)`);
+    const host = await pool.connect();
+    onTestFinished(async () => {
+      await host.query('ROLLBACK');
+      host.release();
+    });
+    await host.query('BEGIN');
+    await host.query(`INSERT INTO ${changes} (id) VALUES ('article-1')`);
+
+    const dispatching = manager.dispatch(event, { transaction: host });
+    const dispatch = track(dispatching);
+    await deleterBlocksSomeone();
+    expect(dispatch.settled).toBe(false);
+    await deleter.query('COMMIT');
+    expect(await dispatching).toHaveLength(2);
+    // A failed statement would have aborted the transaction, and COMMIT would roll it back.
+    const committed = await host.query('COMMIT');
+    expect(committed.command).toBe('COMMIT');
+
+    expect((await pool.query(`SELECT id FROM ${changes}`)).rows).toEqual([{ id: 'article-1' }]);
+    const stored = await manager.listCalls();
+    expect(stored.calls.map((call) => call.webhookId)).toEqual([kept.id]);
   });
 });

@@ -68,6 +68,30 @@ describe('SqliteRepository', () => {
     expect(() => new SqliteRepository({ filename: '' })).toThrow(HooklineValidationError);
   });
 
+  it('skips the call of a webhook another connection deleted after dispatch matched it', async () => {
+    const filename = await tempFile();
+    const repository = await open(filename);
+    // Not started and polling seldom: the manager keeps matching against the webhooks it read.
+    const manager = new WebhookManager({
+      repository,
+      transport: new RecordingTransport(),
+      pollIntervalMs: 3_600_000,
+    });
+    const doomed = await manager.createWebhook(webhookInput('https://example.com/doomed'));
+    const kept = await manager.createWebhook(webhookInput('https://example.com/kept'));
+    expect(await manager.dispatch(publishEvent('1'))).toHaveLength(2);
+
+    const otherProcess = await open(filename);
+    expect(await otherProcess.deleteWebhook(doomed.id)).toBe(true);
+
+    const calls = await manager.dispatch(publishEvent('2'));
+    // Matched against the cached webhooks, so both calls are returned, as if dispatched just
+    // before the delete; the doomed one is not stored.
+    expect(calls.map((call) => call.webhookId).sort()).toEqual([doomed.id, kept.id].sort());
+    const stored = await manager.listCalls();
+    expect(stored.calls.map((call) => call.webhookId)).toEqual([kept.id, kept.id]);
+  });
+
   it('never leases one call to two processes claiming from the same file', async () => {
     const filename = await tempFile();
     const repository = await open(filename);

@@ -109,7 +109,11 @@ export class MemoryRepository implements Repository {
     for (const call of calls) {
       if (this.#calls.has(call.id)) throw new Error(`MemoryRepository: call ${call.id} exists`);
     }
+    let inserted = 0;
     for (const call of calls) {
+      // Its webhook was deleted after dispatch matched it: as if dispatched just before the delete.
+      if (!this.#webhooks.has(call.webhookId)) continue;
+      inserted += 1;
       const record: CallRecord = {
         call: copyCall(call),
         attempts: [],
@@ -120,7 +124,7 @@ export class MemoryRepository implements Repository {
       this.#calls.set(call.id, record);
       this.#enqueue(record);
     }
-    if (calls.length > 0) this.#notify({ kind: 'calls' });
+    if (inserted > 0) this.#notify({ kind: 'calls' });
   }
 
   async getCall(id: string): Promise<WebhookCall | null> {

@@ -92,6 +92,14 @@ export interface Repository<Transaction = unknown> {
    * Persists new `pending` calls, atomically: all or none. Runs before anything is sent. With
    * `context.transaction`, the calls are written inside the host's transaction and exist only if it
    * commits.
+   *
+   * A call whose webhook does not exist (deleted, here or by another process, after `dispatch`
+   * matched the event) is skipped without an error, while the others are stored: it is as if the
+   * event had been dispatched just before the delete, which removes a webhook's calls anyway. So
+   * `dispatch` still returns such a call and emits `call:created` for it. Skipping must not race a
+   * concurrent delete: a call is stored only if its webhook exists when the insert commits, and a
+   * webhook deleted meanwhile must neither fail the insert nor (inside a host transaction) abort
+   * the host's transaction.
    */
   insertCalls(
     calls: readonly WebhookCall[],

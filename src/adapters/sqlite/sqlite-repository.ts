@@ -72,6 +72,7 @@ const sql = {
   getWebhook: `SELECT ${webhookList} FROM hookline_webhooks WHERE id = ?`,
   listWebhooks: `SELECT ${webhookList} FROM hookline_webhooks ORDER BY created_at, id`,
   webhookIds: 'SELECT id FROM hookline_webhooks',
+  webhookExists: 'SELECT 1 FROM hookline_webhooks WHERE id = ?',
   insertCall: `INSERT INTO hookline_calls (${callList}) VALUES (${placeholders(callColumns.length)})`,
   getCall: `SELECT ${callList} FROM hookline_calls WHERE id = ?`,
   dueOfWebhook: `
@@ -206,12 +207,21 @@ export class SqliteRepository implements Repository {
     }
     if (calls.length === 0) return;
     const insert = this.#get('insertCall');
-    this.#db
+    const webhookExists = this.#get('webhookExists');
+    // A call whose webhook another connection deleted is skipped, as if dispatched just before the
+    // delete. The check cannot race the delete: `BEGIN IMMEDIATE` holds the write lock throughout.
+    const inserted = this.#db
       .transaction(() => {
-        for (const call of calls) insert.run(...callValues(call, encoder));
+        let count = 0;
+        for (const call of calls) {
+          if (!webhookExists.get(call.webhookId)) continue;
+          insert.run(...callValues(call, encoder));
+          count += 1;
+        }
+        return count;
       })
       .immediate();
-    this.#notify({ kind: 'calls' });
+    if (inserted > 0) this.#notify({ kind: 'calls' });
   }
 
   async getCall(id: string): Promise<WebhookCall | null> {

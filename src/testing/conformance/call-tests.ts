@@ -3,7 +3,7 @@ import type { Repository } from '../../repository/repository.js';
 import type { CallQuery } from '../../schemas/call-query.js';
 import type { WebhookCall } from '../../types.js';
 import type { ConformanceContext } from './conformance-context.js';
-import { at, failedExchange, idsOf, makeCall, makeWebhook } from './fixtures.js';
+import { at, claimAll, failedExchange, idsOf, makeCall, makeWebhook } from './fixtures.js';
 
 const query = (overrides: Partial<CallQuery> = {}): CallQuery => ({
   orderBy: 'createdAt',
@@ -114,6 +114,31 @@ export function describeCalls(context: ConformanceContext): void {
       ).rejects.toThrow();
       expect(await context.repository.getCall('c2')).toBeNull();
       expect((await context.repository.listCalls(query())).total).toBe(1);
+    });
+
+    it('skips, without an error, a call whose webhook does not exist, and stores the others', async () => {
+      const repository = context.repository;
+      // A webhook deleted after dispatch matched it, and one that never existed.
+      await repository.insertWebhook(makeWebhook('w2', { createdAt: at(-5) }));
+      expect(await repository.deleteWebhook('w2')).toBe(true);
+      await repository.insertCalls([
+        makeCall('c1', 'w1'),
+        makeCall('c2', 'w2'),
+        makeCall('c3', 'never'),
+        makeCall('c4', 'w1'),
+      ]);
+      expect(await repository.getCall('c2')).toBeNull();
+      expect(await repository.getCall('c3')).toBeNull();
+      expect(await repository.getCall('c4')).toEqual(makeCall('c4', 'w1'));
+      expect(idsOf((await repository.listCalls(query({ direction: 'asc' }))).calls)).toEqual([
+        'c1',
+        'c4',
+      ]);
+      const claimed = await repository.claimDueCalls(claimAll(at(60_000), 'lease'));
+      expect(idsOf(claimed).sort()).toEqual(['c1', 'c4']);
+      // A batch of skipped calls only is no error either.
+      await repository.insertCalls([makeCall('c5', 'w2')]);
+      expect((await repository.listCalls(query())).total).toBe(2);
     });
   });
 
