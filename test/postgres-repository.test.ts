@@ -8,7 +8,7 @@ import {
   type RepositoryChange,
   WebhookManager,
 } from '../src/index.js';
-import { buildAttempt, buildWebhook } from '../src/testing/builders.js';
+import { buildAttempt, buildCall, buildWebhook } from '../src/testing/builders.js';
 import { RecordingTransport } from '../src/testing/index.js';
 import { errorFrom } from './support/error-from.js';
 import { publishEvent, webhookInput } from './support/fixtures.js';
@@ -138,6 +138,29 @@ describe('PostgresRepository.migrate', () => {
     await two.insertWebhook({ ...webhook, url: 'https://example.com/other' });
     expect((await one.getWebhook('w1'))?.url).toBe('https://example.com/hook');
     expect((await two.getWebhook('w1'))?.url).toBe('https://example.com/other');
+  });
+
+  it('keeps apart schemas of the longest allowed names on one connection', async () => {
+    // PostgreSQL keeps 63 characters of a prepared statement's name: a name made of the schema and
+    // the statement would lose its end, and statements would collide within a schema and between
+    // schemas that share their first characters.
+    const connection = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    onTestFinished(() => connection.end());
+    const [one, two] = ['1', '2'].map((last) => {
+      const schema = uniqueSchema('long').padEnd(49, 'x') + last;
+      schemas.push(schema);
+      return new PostgresRepository({ pool: connection, schema });
+    }) as [PostgresRepository, PostgresRepository];
+    for (const repository of [one, two]) await repository.migrate();
+    const webhook = buildWebhook({ id: 'w1', name: 'same name', url: 'https://example.com/hook' });
+    await one.insertWebhook(webhook);
+    await two.insertWebhook({ ...webhook, url: 'https://example.com/other' });
+    expect((await one.getWebhook('w1'))?.url).toBe('https://example.com/hook');
+    expect((await two.getWebhook('w1'))?.url).toBe('https://example.com/other');
+    expect(await two.listWebhooks()).toHaveLength(1);
+    await one.insertCalls([buildCall({ id: 'c1', webhookId: 'w1' })]);
+    expect((await one.getCall('c1'))?.webhookId).toBe('w1');
+    expect(await two.getCall('c1')).toBeNull();
   });
 });
 

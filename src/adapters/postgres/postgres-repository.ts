@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg, { type ClientBase, type Pool, type QueryConfig, type QueryResult } from 'pg';
 import { duplicateWebhookNameError, HooklineValidationError } from '../../errors.js';
 import type {
@@ -99,6 +100,8 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
   readonly #channel: string;
   readonly #feed: PostgresChangeFeed;
   readonly #sql: ReturnType<typeof statements>;
+  /** Starts the name of every statement this repository prepares (see `#run`). */
+  readonly #statementPrefix: string;
   readonly #completions: StatementBatcher<CompleteAttemptInput, WebhookCall | null>;
 
   constructor(options: PostgresRepositoryOptions) {
@@ -129,6 +132,10 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
     this.#channel = `hookline.${schema}`;
     this.#feed = new PostgresChangeFeed(this.#pool, this.#channel, onError);
     this.#sql = statements(quoteIdentifier(schema));
+    // PostgreSQL keeps the first 63 characters of a statement's name, and the schema alone may take
+    // 50: a digest of it keeps every name whole and apart from other schemas' on a shared pool.
+    const digest = createHash('sha256').update(schema).digest('hex').slice(0, 16);
+    this.#statementPrefix = `hookline_${digest}_`;
     // Attempts that finish while others are being recorded are recorded together, in one commit.
     this.#completions = new StatementBatcher((inputs) => this.#completeMany(inputs), {
       maxBatch: 100,
@@ -385,7 +392,7 @@ export class PostgresRepository implements Repository<PostgresTransaction> {
     values: unknown[],
     on: Pick<ClientBase, 'query'> = this.#pool,
   ): Promise<QueryResult<Row>> {
-    const config: QueryConfig = { name: `hookline.${this.schema}.${name}`, text, values };
+    const config: QueryConfig = { name: this.#statementPrefix + name, text, values };
     return on.query<Row>(config);
   }
 }
