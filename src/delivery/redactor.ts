@@ -47,8 +47,12 @@ export class Redactor {
 
   headers(headers: Readonly<Record<string, string>>): Record<string, string> {
     const clean: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      clean[name] = name.toLowerCase() === 'authorization' ? redacted : this.text(value);
+    // for...in rather than Object.entries: this runs twice per attempt, and entries allocates an
+    // array per header.
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) continue;
+      clean[name] =
+        name.toLowerCase() === 'authorization' ? redacted : this.text(headers[name] as string);
     }
     return clean;
   }
