@@ -1,3 +1,4 @@
+import { emptyExchange } from '../dist/delivery/empty-exchange.js';
 import { newId } from '../dist/ids.js';
 import type { Attempt, WebhookCall, WebhookEventInput } from '../dist/index.js';
 import { copyAttempt, copyCall, updatedCall } from '../dist/repository/record-copies.js';
@@ -49,14 +50,7 @@ export function callLogFloor(
         nextRetryAt: null,
         attemptedAutoRetriesCount: 0,
         attemptsCount: 0,
-        requestUrl: null,
-        requestHeaders: null,
-        requestPayload: null,
-        responseStatus: null,
-        responseHeaders: null,
-        responsePayload: null,
-        error: null,
-        durationMs: null,
+        ...emptyExchange,
       };
       const record = { call: copy(call), attempts: [] };
       log.set(call.id, record);
