@@ -57,6 +57,22 @@ describe('WebhookManager delivery over real HTTP', () => {
     expect(receiver.requestsTo('/uploads')).toHaveLength(0);
   });
 
+  it('takes the event as it was at dispatch: later changes to the host’s objects change nothing', async () => {
+    await manager.createWebhook(webhookInput(`${receiver.url}/hook`));
+    const event = recordEvent('publish', '293467', '44');
+    const [call] = await manager.dispatch(event);
+    const attributes = event.entity.attributes as { title: string };
+    attributes.title = 'changed after dispatch';
+    await manager.start();
+    await manager.idle();
+
+    const sent = JSON.parse(receiver.requestsTo('/hook')[0]?.body.toString() ?? '');
+    expect(sent.entity.attributes.title).toBe('Record 293467');
+    expect(call?.event.entity.attributes).toEqual({ title: 'Record 293467' });
+    const stored = await manager.getCall(call?.id ?? '');
+    expect(stored.event.entity.attributes).toEqual({ title: 'Record 293467' });
+  });
+
   it('includes and excludes by filters', async () => {
     await manager.createWebhook(
       webhookInput(`${receiver.url}/blog`, {
