@@ -3,7 +3,8 @@
  * undici loop POSTing the same bodies at the same concurrency, on the same receiver, alternating
  * rounds in one process. hookline is timed from the first dispatch to the last call recorded, so its
  * figure includes validation, matching, persisting, claiming, recording and events; the raw loop
- * does none of that.
+ * does none of that. Two more sides in the same rounds, the raw loop plus the call-log floor (with
+ * references, and with copies), show how close to the wire any in-memory call log can get.
  */
 import { atLeast, type BenchResult, informative } from '../bench-result.js';
 import { callLogFloor } from '../call-log-floor.js';
